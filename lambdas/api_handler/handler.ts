@@ -1,0 +1,164 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ValidationError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { parseOrderId, type OrderRecord } from '../shared/order';
+import type { OrderRepository } from '../shared/order-repository';
+import { bodyBytes, header, isJsonContentType, json, problem, RequestError, type HttpResponse } from './http';
+import type { OrderWorkflow } from './workflow-client';
+
+/** Orders are three short fields; anything near this size is not an order. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface ApiHandlerDeps {
+  readonly workflow: OrderWorkflow;
+  readonly orders: Pick<OrderRepository, 'get'>;
+  readonly logger: Logger;
+  readonly maxBodyBytes?: number;
+}
+
+type Route = { name: 'orders' } | { name: 'order'; encodedId: string };
+
+function matchRoute(path: string): Route | undefined {
+  if (path === '/orders' || path === '/orders/') return { name: 'orders' };
+  const match = /^\/orders\/([^/]+)\/?$/.exec(path);
+  return match ? { name: 'order', encodedId: match[1]! } : undefined;
+}
+
+const SERVICE_UNAVAILABLE = problem(503, 'The order service is temporarily unavailable; retry the request', undefined, {
+  'retry-after': '1',
+});
+
+/** The public view of an order: reason and attempts only once it has FAILED. */
+export function orderView(order: OrderRecord) {
+  const view = {
+    order_id: order.order_id,
+    item: order.item,
+    quantity: order.quantity,
+    status: order.status,
+    created_at: order.created_at,
+    updated_at: order.updated_at,
+  };
+  return order.status === 'FAILED' ? { ...view, failure_reason: order.failure_reason, attempts: order.attempts } : view;
+}
+
+function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unknown {
+  if (!isJsonContentType(header(event, 'content-type'))) {
+    throw new RequestError(
+      problem(415, 'Unsupported content type', [{ field: 'content-type', message: 'must be application/json' }]),
+    );
+  }
+  const bytes = bodyBytes(event);
+  if (bytes.length > maxBodyBytes) {
+    throw new RequestError(
+      problem(413, 'Request body too large', [{ field: 'body', message: `must be at most ${maxBodyBytes} bytes` }]),
+    );
+  }
+  try {
+    // fatal: invalid UTF-8 is malformed input, not something to repair with U+FFFD.
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    // The parser's message quotes the input; the client gets a fixed one.
+    throw new RequestError(problem(400, 'Malformed JSON', [{ field: 'body', message: 'is not valid JSON' }]));
+  }
+}
+
+/**
+ * API Gateway HTTP API (payload 2.0) handler for POST /orders and GET /orders/{order_id}. Every
+ * response is JSON; client mistakes are 4xx with the fields named; dependency failures are 502/503
+ * and only when the order was not acknowledged; no internal message or stack reaches the client.
+ */
+export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
+  async function submitOrder(event: APIGatewayProxyEventV2): Promise<[HttpResponse, string | undefined, string]> {
+    const body = parseJsonBody(event, maxBodyBytes);
+    let outcome;
+    try {
+      outcome = await workflow.submit(body);
+    } catch (error) {
+      logger.error('workflow could not be started', { error: (error as Error).name });
+      return [SERVICE_UNAVAILABLE, undefined, 'unavailable'];
+    }
+    switch (outcome.kind) {
+      case 'accepted': {
+        const location = { location: `/orders/${outcome.orderId}` };
+        return outcome.duplicate
+          ? [json(200, { order_id: outcome.orderId, status: outcome.status }, location), outcome.orderId, 'duplicate']
+          : [json(202, { order_id: outcome.orderId, status: 'PENDING' }, location), outcome.orderId, 'accepted'];
+      }
+      case 'invalid':
+        return [problem(400, 'Invalid order', outcome.details), undefined, 'invalid'];
+      case 'conflict':
+        return [
+          problem(409, 'An order with this order_id already exists with a different payload', [
+            { field: 'order_id', message: 'is already used by a different order' },
+          ]),
+          undefined,
+          'conflict',
+        ];
+      case 'failed':
+        logger.error('workflow failed', { error: outcome.error, execution_arn: outcome.executionArn });
+        return [problem(502, 'The order could not be accepted; retry the request'), undefined, 'workflow-failed'];
+    }
+  }
+
+  async function getOrder(encodedId: string): Promise<[HttpResponse, string | undefined, string]> {
+    let orderId: string;
+    try {
+      orderId = parseOrderId(decodeURIComponent(encodedId));
+    } catch (error) {
+      const details = error instanceof ValidationError ? [...error.details] : [{ field: 'order_id', message: 'is invalid' }];
+      return [problem(400, 'Invalid order_id', details), undefined, 'invalid'];
+    }
+    let order: OrderRecord | undefined;
+    try {
+      order = await orders.get(orderId);
+    } catch (error) {
+      logger.error('order lookup failed', { order_id: orderId, error: (error as Error).name });
+      return [SERVICE_UNAVAILABLE, orderId, 'unavailable'];
+    }
+    if (!order) return [problem(404, 'Order not found', [{ field: 'order_id', message: 'no such order' }]), orderId, 'not-found'];
+    return [json(200, orderView(order)), orderId, 'found'];
+  }
+
+  async function route(event: APIGatewayProxyEventV2): Promise<[HttpResponse, string | undefined, string]> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const matched = matchRoute(event.rawPath);
+    if (!matched) return [problem(404, 'Not found', [{ field: 'path', message: 'no such route' }]), undefined, 'no-route'];
+    const allowed = matched.name === 'orders' ? 'POST' : 'GET';
+    if (method !== allowed) {
+      return [
+        problem(405, 'Method not allowed', [{ field: 'method', message: `must be ${allowed}` }], { allow: allowed }),
+        undefined,
+        'bad-method',
+      ];
+    }
+    return matched.name === 'orders' ? submitOrder(event) : getOrder(matched.encodedId);
+  }
+
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const started = Date.now();
+    let response: HttpResponse;
+    let orderId: string | undefined;
+    let outcome: string;
+    try {
+      [response, orderId, outcome] = await route(event);
+    } catch (error) {
+      if (!(error instanceof RequestError)) {
+        logger.error('unhandled error', { error: (error as Error)?.name ?? 'unknown' });
+        response = problem(500, 'Internal error');
+        outcome = 'error';
+      } else {
+        response = error.response;
+        outcome = 'rejected';
+      }
+    }
+    logger.info('request', {
+      method: event.requestContext.http.method,
+      route: matchRoute(event.rawPath)?.name ?? 'none',
+      status_code: response.statusCode,
+      order_id: orderId,
+      outcome,
+      duration_ms: Date.now() - started,
+    });
+    return response;
+  };
+}

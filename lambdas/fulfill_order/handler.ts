@@ -1,0 +1,52 @@
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { processSqsBatch } from '../shared/batch';
+import type { Clock } from '../shared/clock';
+import { SimulatedFulfillmentError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { parseOrderMessage } from '../shared/order-message';
+import type { OrderRepository } from '../shared/order-repository';
+
+export interface FulfillOrderDeps {
+  readonly orders: OrderRepository;
+  /** An attempt fails when random() >= failureThreshold: 0.0 always fails, 1.0 never does. */
+  readonly failureThreshold: number;
+  readonly random?: () => number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/**
+ * order_queue consumer. A failed attempt throws, which reports the record as a batch item failure:
+ * SQS makes it visible again after the visibility timeout, and after maxReceiveCount receives moves it
+ * to order_dlq. Success is a conditional PENDING -> FULFILLED update, so a redelivered or duplicate
+ * message can never fulfill an order twice.
+ */
+export function createFulfillOrderHandler(deps: FulfillOrderDeps) {
+  const { orders, failureThreshold, clock, logger } = deps;
+  const random = deps.random ?? Math.random;
+
+  async function fulfill(record: SQSRecord): Promise<void> {
+    const order = parseOrderMessage(record);
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    const log = { order_id: order.order_id, receive_count: receiveCount };
+
+    if (random() >= failureThreshold) {
+      const failure = new SimulatedFulfillmentError(order.order_id, failureThreshold);
+      const stillPending = await orders.recordFailedAttempt(order.order_id, failure.message, clock());
+      if (!stillPending) {
+        logger.info('order already final, message dropped', { ...log, outcome: 'skipped' });
+        return;
+      }
+      logger.warn('fulfillment attempt failed', { ...log, outcome: 'retry', reason: failure.message });
+      throw failure;
+    }
+
+    const fulfilled = await orders.markFulfilled(order.order_id, clock());
+    logger.info(fulfilled ? 'order fulfilled' : 'order already final, message dropped', {
+      ...log,
+      outcome: fulfilled ? 'fulfilled' : 'skipped',
+    });
+  }
+
+  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => processSqsBatch(event, context, fulfill);
+}

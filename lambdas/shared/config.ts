@@ -1,0 +1,49 @@
+import { ConfigError } from './errors';
+
+/**
+ * Environment variables, read once at cold start. A missing or malformed one throws a ConfigError
+ * naming it, so the function fails its init phase with that message instead of failing later.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const ENV = {
+  ordersTable: 'ORDERS_TABLE',
+  failedOrdersTable: 'FAILED_ORDERS_TABLE',
+  orderQueueUrl: 'ORDER_QUEUE_URL',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  failureThreshold: 'FAILURE_THRESHOLD',
+} as const;
+
+/** Never fail: a fresh deployment fulfills every order; set 0.0 to send every order to the DLQ. */
+export const DEFAULT_FAILURE_THRESHOLD = 1.0;
+
+export function requireEnv(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, 'is required but not set');
+  return value;
+}
+
+export function requireArn(env: Env, name: string): string {
+  const value = requireEnv(env, name);
+  if (!/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(value)) throw new ConfigError(name, 'must be an ARN (arn:aws:...)');
+  return value;
+}
+
+export function requireUrl(env: Env, name: string): string {
+  const value = requireEnv(env, name);
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new ConfigError(name, 'must be an http(s) URL');
+  }
+  return value;
+}
+
+/** FAILURE_THRESHOLD in [0, 1]: an attempt fails when Math.random() >= threshold. */
+export function readFailureThreshold(env: Env): number {
+  const raw = env[ENV.failureThreshold]?.trim();
+  if (!raw) return DEFAULT_FAILURE_THRESHOLD;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new ConfigError(ENV.failureThreshold, `must be a number between 0.0 and 1.0 (got "${raw.slice(0, 20)}")`);
+  }
+  return value;
+}

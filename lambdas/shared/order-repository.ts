@@ -1,0 +1,138 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Order, OrderRecord } from './order';
+
+export type CreateResult = { created: true; record: OrderRecord } | { created: false; existing: OrderRecord };
+
+/** Outcome of moving an order to FAILED: only 'marked' and 'already-failed' need a failed_orders row. */
+export type MarkFailedOutcome = 'marked' | 'already-failed' | 'already-fulfilled' | 'missing';
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The orders table. Every status change is a conditional write on `status = PENDING`, which is what
+ * makes redelivered messages and retried workflows harmless: a terminal order never changes again.
+ */
+export class OrderRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(orderId: string): Promise<OrderRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { order_id: orderId }, ConsistentRead: true }),
+    );
+    return Item as OrderRecord | undefined;
+  }
+
+  /** Writes the order as PENDING unless the order_id exists; then returns the stored one instead. */
+  async createPending(order: Order, now: string): Promise<CreateResult> {
+    const record: OrderRecord = { ...order, status: 'PENDING', created_at: now, updated_at: now, attempts: 0 };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(order_id)',
+        }),
+      );
+      return { created: true, record };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const existing = await this.get(order.order_id);
+    // The condition failed, so the item exists; absent here only if deleted in between.
+    if (!existing) throw new Error(`order ${order.order_id} vanished during an idempotent create`);
+    return { created: false, existing };
+  }
+
+  /** PENDING -> FULFILLED. False when the order is not PENDING (already terminal, or unknown). */
+  async markFulfilled(orderId: string, now: string): Promise<boolean> {
+    return this.updateIfPending(orderId, 'SET #status = :fulfilled, fulfilled_at = :now, updated_at = :now', {
+      ':fulfilled': 'FULFILLED',
+      ':now': now,
+    });
+  }
+
+  /** Counts a failed attempt on a PENDING order. False when the order is no longer PENDING. */
+  async recordFailedAttempt(orderId: string, reason: string, now: string): Promise<boolean> {
+    return this.updateIfPending(
+      orderId,
+      'SET last_error = :reason, updated_at = :now ADD attempts :one',
+      { ':reason': reason, ':now': now, ':one': 1 },
+    );
+  }
+
+  /** PENDING -> FAILED, reporting what the order was when it was not PENDING. */
+  async markFailed(orderId: string, reason: string, now: string): Promise<MarkFailedOutcome> {
+    const marked = await this.updateIfPending(
+      orderId,
+      'SET #status = :failed, failure_reason = :reason, failed_at = :now, updated_at = :now',
+      { ':failed': 'FAILED', ':reason': reason, ':now': now },
+    );
+    if (marked) return 'marked';
+    const current = await this.get(orderId);
+    if (!current) return 'missing';
+    return current.status === 'FULFILLED' ? 'already-fulfilled' : 'already-failed';
+  }
+
+  private async updateIfPending(orderId: string, update: string, values: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { order_id: orderId },
+          UpdateExpression: update,
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/** A row in failed_orders: what failed, why, after how many receives, and when. */
+export interface FailedOrderRecord {
+  order_id: string;
+  item?: string;
+  quantity?: number;
+  reason: string;
+  attempts: number;
+  receive_count: number;
+  failed_at: string;
+}
+
+export class FailedOrderRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Inserts the row once; false when a redelivered DLQ message finds it already there. */
+  async recordOnce(row: FailedOrderRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(order_id)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(orderId: string): Promise<FailedOrderRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { order_id: orderId }, ConsistentRead: true }),
+    );
+    return Item as FailedOrderRecord | undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import * as v from 'valibot';
+import { ValidationError, type FieldProblem } from './errors';
+
+/** The order status model: PENDING -> FULFILLED | FAILED. Both terminal states are final. */
+export const ORDER_STATUSES = ['PENDING', 'FULFILLED', 'FAILED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_ID_MAX_LENGTH = 64;
+export const ITEM_MAX_LENGTH = 200;
+export const QUANTITY_MIN = 1;
+export const QUANTITY_MAX = 1000;
+
+// C0/C1 control characters: never a legitimate part of an item name, and a classic log-injection vector.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+function typeMessage(expected: string) {
+  return (issue: v.BaseIssue<unknown>) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
+}
+
+export const OrderIdSchema = v.pipe(
+  v.string(typeMessage('a string')),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(ORDER_ID_MAX_LENGTH, `must be at most ${ORDER_ID_MAX_LENGTH} characters`),
+  v.regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"'),
+);
+
+const ItemSchema = v.pipe(
+  v.string(typeMessage('a string')),
+  v.check((item) => item.trim().length > 0, 'must not be empty'),
+  v.maxLength(ITEM_MAX_LENGTH, `must be at most ${ITEM_MAX_LENGTH} characters`),
+  v.check((item) => !CONTROL_CHARACTERS.test(item), 'must not contain control characters'),
+);
+
+const QuantitySchema = v.pipe(
+  v.number(typeMessage('a number')),
+  v.integer('must be an integer'),
+  v.minValue(QUANTITY_MIN, `must be at least ${QUANTITY_MIN}`),
+  v.maxValue(QUANTITY_MAX, `must be at most ${QUANTITY_MAX}`),
+);
+
+export const OrderSchema = v.strictObject(
+  { order_id: OrderIdSchema, item: ItemSchema, quantity: QuantitySchema },
+  (issue) => (issue.expected === 'never' ? 'is not an allowed field' : 'must be a JSON object'),
+);
+
+export type Order = v.InferOutput<typeof OrderSchema>;
+
+/** What the orders table holds for one order. */
+export interface OrderRecord extends Order {
+  status: OrderStatus;
+  created_at: string;
+  updated_at: string;
+  /** Fulfillment attempts that failed so far. */
+  attempts: number;
+  last_error?: string;
+  failure_reason?: string;
+  fulfilled_at?: string;
+  failed_at?: string;
+}
+
+/** The body the fulfillment queues carry. */
+export type OrderMessage = Order;
+
+const BODY_FIELD = 'body';
+
+function toFieldProblems(issues: readonly v.BaseIssue<unknown>[]): FieldProblem[] {
+  const byField = new Map<string, string>();
+  for (const issue of issues) {
+    const field = issue.path?.map((item) => String(item.key)).join('.') || BODY_FIELD;
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
+/** Parses an untrusted value as an order, or throws a ValidationError naming every bad field. */
+export function parseOrder(input: unknown): Order {
+  const result = v.safeParse(OrderSchema, input, { abortPipeEarly: true });
+  if (result.success) return result.output;
+  throw new ValidationError(toFieldProblems(result.issues));
+}
+
+/** Checks an order_id taken from a URL path. */
+export function parseOrderId(input: string): string {
+  const result = v.safeParse(OrderIdSchema, input, { abortPipeEarly: true });
+  if (result.success) return result.output;
+  throw new ValidationError([{ field: 'order_id', message: result.issues[0]?.message ?? 'is invalid' }], 'Invalid order_id');
+}
+
+/** True when a resubmission carries the same payload as the stored order. */
+export function samePayload(stored: Order, submitted: Order): boolean {
+  return stored.item === submitted.item && stored.quantity === submitted.quantity;
+}

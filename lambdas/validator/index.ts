@@ -1,0 +1,4 @@
+import { createLogger } from '../shared/logger';
+import { createValidatorHandler } from './handler';
+
+export const handler = createValidatorHandler({ logger: createLogger('validator') });

@@ -1,0 +1,81 @@
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { FUNCTIONS, type FunctionKey } from '../topology/functions';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * A handler failure as Step Functions sees it from Lambda: the error's name is the errorType (what
+ * Retry and Catch match) and the Cause is the JSON Lambda reports, {"errorType","errorMessage","trace"}.
+ */
+export class LambdaFunctionError extends Error {
+  constructor(errorType: string, errorMessage: string, trace: string[]) {
+    super(JSON.stringify({ errorType, errorMessage, trace }));
+    this.name = errorType;
+  }
+}
+
+export class LambdaTimeoutError extends Error {
+  constructor(functionName: string, seconds: number) {
+    super(`${functionName} timed out after ${seconds} seconds`);
+    this.name = 'Sandbox.Timedout';
+  }
+}
+
+export interface LocalFunction {
+  readonly key: FunctionKey;
+  readonly functionName: string;
+  invoke(event: unknown): Promise<unknown>;
+}
+
+function createContext(functionName: string, memoryMb: number, deadline: number): Context {
+  const notSupported = () => {
+    throw new Error('callback-style completion is not supported');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: notSupported,
+    fail: notSupported,
+    succeed: notSupported,
+  };
+}
+
+/**
+ * Loads a handler from its esbuild bundle (the artifact that deploys) and invokes it the way Lambda
+ * does: with a context, the function's timeout, and errors reported as errorType + message.
+ */
+export async function loadFunction(bundleDir: string, key: FunctionKey, functionName: string): Promise<LocalFunction> {
+  const definition = FUNCTIONS[key];
+  const module = (await import(pathToFileURL(join(bundleDir, key, 'index.mjs')).href)) as { handler: Handler };
+  return {
+    key,
+    functionName,
+    async invoke(event: unknown) {
+      const timeoutMs = definition.timeoutSeconds * 1000;
+      const context = createContext(functionName, definition.memoryMb, Date.now() + timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new LambdaTimeoutError(functionName, definition.timeoutSeconds)), timeoutMs);
+      });
+      try {
+        return await Promise.race([module.handler(event, context), timeout]);
+      } catch (error) {
+        if (error instanceof LambdaTimeoutError) throw error;
+        const { name = 'Error', message = String(error), stack = '' } = error as Error;
+        throw new LambdaFunctionError(name, message, stack.split('\n'));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

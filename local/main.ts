@@ -1,0 +1,56 @@
+/**
+ * `npm start`: the whole DOFS pipeline on this machine, with no AWS account, Docker or JVM.
+ * Prints one ready line; Ctrl-C stops it cleanly; a startup problem is one line on stderr.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readSettings, SettingError } from './config';
+import { startRuntime, type Runtime } from './runtime';
+
+const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'lambdas');
+
+function explain(error: unknown, port: number): string {
+  const { code, name, message } = error as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE') return `port ${port} is already in use: stop what holds it or choose another, e.g. PORT=${port + 1} npm start`;
+  if (code === 'EACCES') return `not allowed to listen on port ${port}: choose a port above 1023 with PORT`;
+  if (name === 'SettingError' || name === 'ConfigError') return message;
+  if (/LOCK|lock/.test(message)) return `the data directory is in use by another DOFS runtime (set DOFS_DATA_DIR to use another)`;
+  return `could not start: ${message}`;
+}
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = readSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof SettingError)) throw error;
+    process.stderr.write(`dofs: ${error.message}\n`);
+    process.exit(1);
+  }
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime({ ...settings, bundleDir });
+  } catch (error) {
+    process.stderr.write(`dofs: ${explain(error, settings.port)}\n`);
+    process.exit(1);
+  }
+
+  const data = settings.dataDir ?? 'in memory';
+  const redriven = runtime.redriven > 0 ? `, ${runtime.redriven} pending orders re-sent` : '';
+  process.stdout.write(
+    `DOFS local runtime ready on ${runtime.url} (data: ${data}, FAILURE_THRESHOLD=${settings.failureThreshold ?? 'default'}${redriven})\n`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`DOFS local runtime stopping (${signal})\n`);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,164 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Server } from 'node:http';
+import { createDocumentClient } from '../lambdas/shared/clients/dynamodb';
+import { ENV } from '../lambdas/shared/config';
+import type { OrderRecord } from '../lambdas/shared/order';
+import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
+import { resourceName } from '../topology/names';
+import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
+import { buildOrderWorkflow, WORKFLOW_STATES } from '../topology/workflow';
+import { startDynamoDb, startSqs, type DataDir, type Emulator } from './emulators';
+import { ExecutionHistory } from './executions';
+import { close, listen } from './http-util';
+import { createGateway } from './gateway';
+import { loadFunction, type LocalFunction } from './lambda-host';
+import { ensureResources, type LocalResources } from './resources';
+import { createSfnApiServer } from './sfn-api';
+import { SqsEventSource } from './sqs-event-source';
+import { LocalStateMachine, type TaskHandler } from './step-functions';
+
+export const LOCAL_ENVIRONMENT = 'local';
+export const LOCAL_REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export interface RuntimeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: DataDir;
+  readonly visibilityTimeoutSeconds: number;
+  readonly failureThreshold: string | undefined;
+  /** Where the esbuild bundles are (dist/lambdas). */
+  readonly bundleDir: string;
+}
+
+export interface Runtime {
+  readonly url: string;
+  readonly port: number;
+  readonly resources: LocalResources;
+  readonly redriven: number;
+  stop(): Promise<void>;
+}
+
+const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${ACCOUNT}:${resource}`;
+
+/**
+ * The handlers read their configuration from the environment at import, exactly as on Lambda, and
+ * their SDK clients find the emulators through the standard AWS_ENDPOINT_URL_* variables.
+ */
+function configureHandlerEnvironment(dynamo: Emulator, sqs: Emulator, sfnEndpoint: string, resources: LocalResources, stateMachineArn: string, failureThreshold: string | undefined) {
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    [ENV.ordersTable]: resources.ordersTable,
+    [ENV.failedOrdersTable]: resources.failedOrdersTable,
+    [ENV.orderQueueUrl]: resources.orderQueueUrl,
+    [ENV.stateMachineArn]: stateMachineArn,
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  if (failureThreshold === undefined) delete process.env[ENV.failureThreshold];
+  else process.env[ENV.failureThreshold] = failureThreshold;
+}
+
+/** Orders left PENDING by an earlier run: their queue messages may be gone, so send them again. */
+async function redrivePending(db: DynamoDBDocumentClient, sqs: SQSClient, resources: LocalResources): Promise<number> {
+  let redriven = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: resources.ordersTable,
+        FilterExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const order of (page.Items ?? []) as OrderRecord[]) {
+      const message = { order_id: order.order_id, item: order.item, quantity: order.quantity };
+      await sqs.send(new SendMessageCommand({ QueueUrl: resources.orderQueueUrl, MessageBody: JSON.stringify(message) }));
+      redriven += 1;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return redriven;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamoDb(options.dataDir);
+    stoppers.push(() => dynamo.close());
+    const sqsEmulator = await startSqs(options.dataDir);
+    stoppers.push(() => sqsEmulator.close());
+
+    const clientConfig = { region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
+    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEmulator.endpoint });
+    const resources = await ensureResources(dynamodb, sqs, {
+      environment: LOCAL_ENVIRONMENT,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
+
+    const functionName = (key: FunctionKey) => resourceName(LOCAL_ENVIRONMENT, key);
+    const stateMachineArn = arn('states', `stateMachine:${resourceName(LOCAL_ENVIRONMENT, 'order-workflow')}`);
+    const history = new ExecutionHistory();
+
+    // Task handlers resolve the functions when they run: the bundles can only be imported once the
+    // environment names the Step Functions endpoint, which needs the state machine first.
+    const functions = {} as Record<FunctionKey, LocalFunction>;
+    const definition = buildOrderWorkflow({
+      validatorFunctionArn: arn('lambda', `function:${functionName('validator')}`),
+      orderStorageFunctionArn: arn('lambda', `function:${functionName('order_storage')}`),
+      orderQueueUrl: resources.orderQueueUrl,
+    });
+    const tasks: Record<string, TaskHandler> = {
+      [WORKFLOW_STATES.validate]: (input) => functions.validator.invoke(input) as never,
+      [WORKFLOW_STATES.store]: (input) => functions.order_storage.invoke(input) as never,
+      // The sqs:sendMessage service integration: a MessageBody object is sent as JSON text.
+      [WORKFLOW_STATES.enqueue]: async (input) => {
+        const { QueueUrl, MessageBody } = input as { QueueUrl: string; MessageBody: unknown };
+        const body = typeof MessageBody === 'string' ? MessageBody : JSON.stringify(MessageBody);
+        const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+        return { MessageId: sent.MessageId ?? '', MD5OfMessageBody: sent.MD5OfMessageBody ?? '' };
+      },
+    };
+    const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history);
+    const sfnApi = createSfnApiServer(stateMachine);
+    const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
+    stoppers.push(() => close(sfnApi));
+
+    configureHandlerEnvironment(dynamo, sqsEmulator, `http://127.0.0.1:${sfnPort}`, resources, stateMachineArn, options.failureThreshold);
+    for (const key of FUNCTION_KEYS) functions[key] = await loadFunction(options.bundleDir, key, functionName(key));
+
+    const onError = (error: unknown) => process.stderr.write(`event source error: ${(error as Error).message}\n`);
+    const sources = [
+      new SqsEventSource({ sqs, queueUrl: resources.orderQueueUrl, queueArn: resources.orderQueueArn, region: LOCAL_REGION, fn: functions.fulfill_order, settings: ORDER_QUEUE_EVENT_SOURCE, onError }),
+      new SqsEventSource({ sqs, queueUrl: resources.orderDlqUrl, queueArn: resources.orderDlqArn, region: LOCAL_REGION, fn: functions.dlq_handler, settings: ORDER_DLQ_EVENT_SOURCE, onError }),
+    ];
+    for (const source of sources) {
+      source.start();
+      stoppers.push(() => source.stop());
+    }
+
+    const redriven = options.dataDir ? await redrivePending(createDocumentClient(dynamodb), sqs, resources) : 0;
+
+    const gateway = createGateway(functions.api_handler, history);
+    const port = await listen(gateway, options.port, options.host);
+    stoppers.push(() => close(gateway));
+
+    return { url: `http://localhost:${port}`, port, resources, redriven, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { createServer, type Server } from 'node:http';
+import { readBody, sendJson } from './http-util';
+import type { LocalStateMachine } from './step-functions';
+
+const TARGET_PREFIX = 'AWSStepFunctions.';
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * The slice of the Step Functions API (JSON 1.0 protocol) that api_handler calls, so its real SDK
+ * client, pointed here by AWS_ENDPOINT_URL_SFN, runs unchanged: StartSyncExecution.
+ */
+export function createSfnApiServer(stateMachine: LocalStateMachine): Server {
+  return createServer(async (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    let request: { stateMachineArn?: string; input?: string; name?: string };
+    try {
+      request = JSON.parse((await readBody(req, MAX_REQUEST_BYTES)).toString('utf8'));
+    } catch {
+      return sendJson(res, 400, { __type: 'SerializationException', message: 'request body is not JSON' });
+    }
+    try {
+      if (operation !== 'StartSyncExecution') {
+        return sendJson(res, 400, { __type: 'UnknownOperationException', message: `${operation} is not emulated` });
+      }
+      if (request.stateMachineArn !== stateMachine.stateMachineArn) {
+        return sendJson(res, 400, { __type: 'StateMachineDoesNotExist', message: 'State Machine Does Not Exist' });
+      }
+      const result = await stateMachine.startSyncExecution(request.input ?? '{}', request.name);
+      sendJson(res, 200, result);
+    } catch (error) {
+      // An emulator fault, not the caller's: the SDK retries a 500 like AWS's InternalFailure.
+      sendJson(res, 500, { __type: 'InternalFailure', message: (error as Error).message });
+    }
+  });
+}

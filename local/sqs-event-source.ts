@@ -1,0 +1,108 @@
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EventSourceDefinition } from '../topology/queues';
+import type { LocalFunction } from './lambda-host';
+
+export interface EventSourceOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly region: string;
+  readonly fn: LocalFunction;
+  readonly settings: EventSourceDefinition;
+  /** Long-poll wait; short so that stop() returns quickly. */
+  readonly waitTimeSeconds?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+}
+
+/**
+ * A Lambda event source mapping for SQS: long-polls the queue, invokes the function with a real
+ * SQSEvent, deletes the records that succeeded and leaves the batchItemFailures (or the whole batch,
+ * if the function threw) to reappear after the visibility timeout, until redrive moves them to the DLQ.
+ */
+export class SqsEventSource {
+  private running = false;
+  private readonly abort = new AbortController();
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly options: EventSourceOptions) {}
+
+  start(): void {
+    this.running = true;
+    this.loops = Array.from({ length: this.options.settings.maximumConcurrency }, () => this.poll());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.all(this.loops);
+  }
+
+  private async poll(): Promise<void> {
+    const { sqs, queueUrl, settings } = this.options;
+    while (this.running) {
+      try {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: settings.batchSize,
+            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
+          { abortSignal: this.abort.signal },
+        );
+        if (Messages.length > 0) await this.deliver(Messages);
+      } catch (error) {
+        if (!this.running) return;
+        this.options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private async deliver(messages: Message[]): Promise<void> {
+    const { fn, queueArn, region, sqs, queueUrl } = this.options;
+    const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queueArn, region)) };
+    let failed: Set<string>;
+    try {
+      const response = (await fn.invoke(event)) as SQSBatchResponse | undefined;
+      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch {
+      // An invocation error fails the whole batch, as on AWS.
+      failed = new Set(messages.map((message) => message.MessageId ?? ''));
+    }
+    const succeeded = messages.filter((message) => !failed.has(message.MessageId ?? ''));
+    if (succeeded.length === 0) return;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: succeeded.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+}

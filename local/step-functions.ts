@@ -1,0 +1,103 @@
+import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { randomUUID } from 'node:crypto';
+import type { ExecutionHistory, ExecutionRecord, StateVisit } from './executions';
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type TaskHandler = (input: JsonValue) => Promise<JsonValue>;
+
+/** The fields of a StartSyncExecution response that DOFS reads (the AWS API's names). */
+export interface SyncExecutionResult {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  startDate: number;
+  stopDate: number;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+const EVENT_KINDS: Record<string, StateVisit['event']> = {
+  StateEntered: 'entered',
+  StateExited: 'succeeded',
+  StateFailed: 'failed',
+  StateRetried: 'retried',
+  StateCaught: 'caught',
+};
+
+function orderIdOf(input: unknown): string | undefined {
+  const orderId = (input as { order?: { order_id?: unknown } } | null)?.order?.order_id;
+  return typeof orderId === 'string' ? orderId.slice(0, 64) : undefined;
+}
+
+/**
+ * An Express state machine run by aws-local-stepfunctions: the same definition that deploys, with its
+ * Task states overridden by local handlers (the Lambda bundles, and an SQS send to fauxqs).
+ */
+export class LocalStateMachine {
+  private readonly machine: StateMachine;
+
+  constructor(
+    definition: Record<string, unknown>,
+    private readonly taskHandlers: Record<string, TaskHandler>,
+    readonly stateMachineArn: string,
+    private readonly history: ExecutionHistory,
+  ) {
+    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  }
+
+  async startSyncExecution(input: string, name: string = randomUUID()): Promise<SyncExecutionResult> {
+    const parsed = JSON.parse(input) as JsonValue;
+    const startDate = Date.now();
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${randomUUID()}`;
+    const record: ExecutionRecord = {
+      executionArn,
+      name,
+      orderId: orderIdOf(parsed),
+      startDate: new Date(startDate).toISOString(),
+      status: 'RUNNING',
+      states: [],
+    };
+    this.history.add(record);
+
+    const execution = this.machine.run(parsed, { overrides: { taskResourceLocalHandlers: this.taskHandlers } });
+    const recording = this.record(execution.eventLogs, record);
+    const base = { executionArn, stateMachineArn: this.stateMachineArn, name, startDate: startDate / 1000, input };
+    let result: SyncExecutionResult;
+    try {
+      const output = await execution.result;
+      result = { ...base, stopDate: Date.now() / 1000, status: 'SUCCEEDED', output: JSON.stringify(output) };
+    } catch (error) {
+      if (error instanceof ExecutionTimeoutError) {
+        result = { ...base, stopDate: Date.now() / 1000, status: 'TIMED_OUT', error: 'States.Timeout' };
+      } else if (error instanceof ExecutionError) {
+        const cause = error.cause as Error;
+        result = { ...base, stopDate: Date.now() / 1000, status: 'FAILED', error: cause.name, cause: cause.message };
+      } else {
+        throw error;
+      }
+    }
+    await recording;
+    record.status = result.status;
+    record.stopDate = new Date(result.stopDate * 1000).toISOString();
+    if (result.error) record.error = result.error;
+    if (result.cause) record.cause = result.cause;
+    return result;
+  }
+
+  private async record(events: AsyncGenerator<{ type: string; timestamp: number; state?: { name: string; type: string }; Error?: string }>, record: ExecutionRecord) {
+    for await (const event of events) {
+      const kind = EVENT_KINDS[event.type];
+      if (!kind || !event.state) continue;
+      record.states.push({
+        name: event.state.name,
+        type: event.state.type,
+        event: kind,
+        at: new Date(event.timestamp).toISOString(),
+        ...(event.Error ? { error: event.Error } : {}),
+      });
+    }
+  }
+}

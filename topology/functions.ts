@@ -1,0 +1,29 @@
+/**
+ * The five Lambda functions: entry points, sizes and timeouts. The build, the stacks and the local
+ * runtime all read this list, so a timeout changed here changes the queue visibility timeout too.
+ */
+export type FunctionKey = 'api_handler' | 'validator' | 'order_storage' | 'fulfill_order' | 'dlq_handler';
+
+export interface FunctionDefinition {
+  readonly key: FunctionKey;
+  /** TypeScript entry, relative to the repository root. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly description: string;
+}
+
+function define(key: FunctionKey, timeoutSeconds: number, memoryMb: number, description: string): FunctionDefinition {
+  return { key, entry: `lambdas/${key}/index.ts`, timeoutSeconds, memoryMb, description };
+}
+
+export const FUNCTIONS: Readonly<Record<FunctionKey, FunctionDefinition>> = {
+  // Waits for the synchronous Express execution, whose own timeout is below this one.
+  api_handler: define('api_handler', 29, 256, 'HTTP API: POST /orders, GET /orders/{order_id}'),
+  validator: define('validator', 5, 128, 'Validates an order against the order schema'),
+  order_storage: define('order_storage', 5, 128, 'Stores a PENDING order idempotently'),
+  fulfill_order: define('fulfill_order', 10, 128, 'Fulfills orders from order_queue (partial batch failures)'),
+  dlq_handler: define('dlq_handler', 10, 128, 'Records orders from order_dlq in failed_orders'),
+};
+
+export const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];

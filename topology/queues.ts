@@ -1,0 +1,55 @@
+import { FUNCTIONS } from './functions';
+
+/**
+ * Queue attributes and the event source mappings that drain them. The serverless lens asks for a
+ * visibility timeout of at least 6x the consumer's timeout, so a message is not redelivered while a
+ * (retried) invocation may still be working on it.
+ */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** Receives before SQS moves a message to the DLQ: the seed's "retry 3x". */
+export const MAX_RECEIVE_COUNT = 3;
+
+export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+export const ORDER_QUEUE_RETENTION_SECONDS = 4 * 24 * 60 * 60;
+
+export interface QueueDefinition {
+  readonly baseName: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly messageRetentionSeconds: number;
+}
+
+export const ORDER_QUEUE: QueueDefinition = {
+  baseName: 'order_queue',
+  visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * FUNCTIONS.fulfill_order.timeoutSeconds,
+  messageRetentionSeconds: ORDER_QUEUE_RETENTION_SECONDS,
+};
+
+export const ORDER_DLQ: QueueDefinition = {
+  baseName: 'order_dlq',
+  visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * FUNCTIONS.dlq_handler.timeoutSeconds,
+  messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+};
+
+export function redrivePolicy(deadLetterTargetArn: string): string {
+  return JSON.stringify({ deadLetterTargetArn, maxReceiveCount: MAX_RECEIVE_COUNT });
+}
+
+/** Event source mapping settings (order_queue -> fulfill_order, order_dlq -> dlq_handler). */
+export interface EventSourceDefinition {
+  readonly batchSize: number;
+  readonly maximumConcurrency: number;
+  readonly maximumBatchingWindowSeconds: number;
+}
+
+export const ORDER_QUEUE_EVENT_SOURCE: EventSourceDefinition = {
+  batchSize: 10,
+  maximumConcurrency: 10,
+  maximumBatchingWindowSeconds: 0,
+};
+
+export const ORDER_DLQ_EVENT_SOURCE: EventSourceDefinition = {
+  batchSize: 10,
+  maximumConcurrency: 2,
+  maximumBatchingWindowSeconds: 0,
+};
