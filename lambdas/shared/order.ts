@@ -38,10 +38,13 @@ const QuantitySchema = v.pipe(
   v.maxValue(QUANTITY_MAX, `must be at most ${QUANTITY_MAX}`),
 );
 
-export const OrderSchema = v.strictObject(
-  { order_id: OrderIdSchema, item: ItemSchema, quantity: QuantitySchema },
-  (issue) => (issue.expected === 'never' ? 'is not an allowed field' : 'must be a JSON object'),
-);
+// The object schema reports both unknown keys (expected "never") and missing keys (input undefined).
+function objectMessage(issue: v.BaseIssue<unknown>): string {
+  if (issue.expected === 'never') return 'is not an allowed field';
+  return issue.path && issue.input === undefined ? 'is required' : 'must be a JSON object';
+}
+
+export const OrderSchema = v.strictObject({ order_id: OrderIdSchema, item: ItemSchema, quantity: QuantitySchema }, objectMessage);
 
 export type Order = v.InferOutput<typeof OrderSchema>;
 
@@ -74,6 +77,10 @@ function toFieldProblems(issues: readonly v.BaseIssue<unknown>[]): FieldProblem[
 
 /** Parses an untrusted value as an order, or throws a ValidationError naming every bad field. */
 export function parseOrder(input: unknown): Order {
+  // valibot's object schemas accept arrays; an order is a JSON object and nothing else.
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError([{ field: BODY_FIELD, message: 'must be a JSON object' }]);
+  }
   const result = v.safeParse(OrderSchema, input, { abortPipeEarly: true });
   if (result.success) return result.output;
   throw new ValidationError(toFieldProblems(result.issues));

@@ -1,0 +1,34 @@
+// Jest projects, each runnable alone: `npx jest --selectProjects unit|integration|e2e`.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      // Keep import() native: fauxqs is an ES module, loaded by the integration setup outside the sandbox.
+      module: { type: 'commonjs', ignoreDynamic: true },
+    },
+  ],
+};
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+  ...extra,
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    project('unit'),
+    project('integration', {
+      globalSetup: '<rootDir>/test/support/emulators-setup.ts',
+      globalTeardown: '<rootDir>/test/support/emulators-teardown.ts',
+    }),
+    project('e2e'),
+  ],
+  // A test that never settles fails at its own deadline; this is only the last resort.
+  testTimeout: 60_000,
+};
