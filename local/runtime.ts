@@ -8,7 +8,7 @@ import type { OrderRecord } from '../lambdas/shared/order';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
 import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
-import { buildOrderWorkflow, WORKFLOW_STATES } from '../topology/workflow';
+import { buildOrderWorkflow } from '../topology/workflow';
 import { startDynamoDb, startSqs, type DataDir, type Emulator } from './emulators';
 import { ExecutionHistory } from './executions';
 import { close, listen } from './http-util';
@@ -17,7 +17,8 @@ import { loadFunction, type LocalFunction } from './lambda-host';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
 import { SqsEventSource } from './sqs-event-source';
-import { LocalStateMachine, type TaskHandler } from './step-functions';
+import { LocalStateMachine } from './step-functions';
+import { createWorkflowTasks } from './workflow-tasks';
 
 export const LOCAL_ENVIRONMENT = 'local';
 export const LOCAL_REGION = 'us-east-1';
@@ -121,17 +122,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       orderStorageFunctionArn: arn('lambda', `function:${functionName('order_storage')}`),
       orderQueueUrl: resources.orderQueueUrl,
     });
-    const tasks: Record<string, TaskHandler> = {
-      [WORKFLOW_STATES.validate]: (input) => functions.validator.invoke(input) as never,
-      [WORKFLOW_STATES.store]: (input) => functions.order_storage.invoke(input) as never,
-      // The sqs:sendMessage service integration: a MessageBody object is sent as JSON text.
-      [WORKFLOW_STATES.enqueue]: async (input) => {
-        const { QueueUrl, MessageBody } = input as { QueueUrl: string; MessageBody: unknown };
-        const body = typeof MessageBody === 'string' ? MessageBody : JSON.stringify(MessageBody);
-        const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
-        return { MessageId: sent.MessageId ?? '', MD5OfMessageBody: sent.MD5OfMessageBody ?? '' };
-      },
-    };
+    const tasks = createWorkflowTasks(
+      { validator: (event) => functions.validator.invoke(event), orderStorage: (event) => functions.order_storage.invoke(event) },
+      sqs,
+    );
     const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history);
     const sfnApi = createSfnApiServer(stateMachine);
     const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
@@ -152,7 +146,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const redriven = options.dataDir ? await redrivePending(createDocumentClient(dynamodb), sqs, resources) : 0;
 
-    const gateway = createGateway(functions.api_handler, history);
+    const describe = () => ({
+      region: LOCAL_REGION,
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` },
+      resources: { ...resources, stateMachineArn },
+      functions: FUNCTION_KEYS.map(functionName),
+    });
+    const gateway = createGateway(functions.api_handler, history, describe);
     const port = await listen(gateway, options.port, options.host);
     stoppers.push(() => close(gateway));
 

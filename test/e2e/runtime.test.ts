@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from '../support/http';
+import { runRuntimeToExit, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { waitFor } from '../support/wait';
+
+describe('The local runtime (npm start)', () => {
+  describe('serving', () => {
+    let runtime: RuntimeProcess;
+    beforeAll(async () => {
+      runtime = await startRuntimeProcess();
+    });
+    afterAll(() => runtime.stop());
+
+    it('answers GET /health and says where it is ready', async () => {
+      expect(await request(`${runtime.url}/health`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect(runtime.stdout[0]).toMatch(/^DOFS local runtime ready on http:\/\/localhost:\d+ \(data: in memory/);
+    });
+
+    it.each([
+      ['an unknown route', 'GET', '/nope', undefined, {}, 404],
+      ['a wrong method', 'DELETE', '/orders', undefined, {}, 405],
+      ['malformed JSON', 'POST', '/orders', '{"order_id": "a",', { 'content-type': 'application/json' }, 400],
+      ['a non-JSON content type', 'POST', '/orders', 'order_id=a', { 'content-type': 'text/plain' }, 415],
+      ['a body over the limit', 'POST', '/orders', JSON.stringify({ item: 'x'.repeat(20_000) }), { 'content-type': 'application/json' }, 413],
+      ['an impossible order_id', 'GET', '/orders/..%2F..%2Fetc', undefined, {}, 400],
+    ])('answers %s with a JSON error and no stack trace', async (_, method, path, body, headers, status) => {
+      const response = await request(`${runtime.url}${path}`, { method, body, headers });
+      expect(response.status).toBe(status);
+      expect(response.body).toHaveProperty('error');
+      expect(JSON.stringify(response.body)).not.toMatch(/at \S+ \(|\.mjs|node_modules|Error:/);
+    });
+
+    it('shows an execution and the states it passed', async () => {
+      await request(`${runtime.url}/orders`, { method: 'POST', json: { order_id: 'exec-1', item: 'pen', quantity: 1 } });
+      const list = await request(`${runtime.url}/_local/executions?order_id=exec-1`);
+      const [summary] = list.body.executions as { name: string }[];
+      const execution = await request(`${runtime.url}/_local/executions/${summary!.name}`);
+      expect(execution.body).toMatchObject({ status: 'SUCCEEDED', orderId: 'exec-1' });
+      const entered = (execution.body.states as { name: string; event: string }[]).filter((s) => s.event === 'entered');
+      expect(entered.map((s) => s.name)).toEqual(['ValidateOrder', 'StoreOrder', 'NeedsFulfillment', 'EnqueueForFulfillment', 'Accepted']);
+      expect((await request(`${runtime.url}/_local/executions/nope`)).status).toBe(404);
+    });
+  });
+
+  describe('data directory', () => {
+    let dataDir: string;
+    beforeEach(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'dofs-e2e-'));
+    });
+    afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('keeps orders across a restart and stops cleanly on Ctrl-C', async () => {
+      const first = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir });
+      await request(`${first.url}/orders`, { method: 'POST', json: { order_id: 'keep-1', item: 'mug', quantity: 3 } });
+      await waitFor('keep-1 fulfilled', async () => ((await request(`${first.url}/orders/keep-1`)).body.status === 'FULFILLED' ? true : undefined));
+      expect(await first.stop('SIGINT')).toBe(0);
+      expect(first.stdout.at(-1)).toMatch(/stopping \(SIGINT\)/);
+
+      const second = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir });
+      try {
+        expect((await request(`${second.url}/orders/keep-1`)).body).toMatchObject({ status: 'FULFILLED', quantity: 3 });
+      } finally {
+        await second.stop();
+      }
+    });
+
+    it('re-sends orders left PENDING when it starts again', async () => {
+      // Every attempt fails and a failed message stays invisible for a minute: the order stays PENDING.
+      const first = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '0.0', DOFS_VISIBILITY_TIMEOUT: '60' });
+      await request(`${first.url}/orders`, { method: 'POST', json: { order_id: 'stuck-1', item: 'lamp', quantity: 1 } });
+      await waitFor('a failed attempt', async () => (first.logs().some((l) => l.order_id === 'stuck-1' && l.outcome === 'retry') ? true : undefined));
+      await first.stop('SIGKILL');
+
+      const second = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '1.0', DOFS_VISIBILITY_TIMEOUT: '60' });
+      try {
+        expect(second.stdout[0]).toMatch(/1 pending orders re-sent/);
+        const order = await waitFor('stuck-1 fulfilled', async () => {
+          const { body } = await request(`${second.url}/orders/stuck-1`);
+          return body.status === 'FULFILLED' ? body : undefined;
+        });
+        expect(order).toMatchObject({ status: 'FULFILLED' });
+      } finally {
+        await second.stop();
+      }
+    });
+  });
+
+  describe('start-up errors are one line, not a stack trace', () => {
+    it('names a busy port', async () => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as { port: number };
+      try {
+        const result = await runRuntimeToExit({ PORT: String(port) });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toEqual([`dofs: port ${port} is already in use: stop what holds it or choose another, e.g. PORT=${port + 1} npm start`]);
+      } finally {
+        blocker.close();
+      }
+    });
+
+    it('names a malformed FAILURE_THRESHOLD', async () => {
+      const result = await runRuntimeToExit({ PORT: '0', FAILURE_THRESHOLD: 'often' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toEqual(['dofs: FAILURE_THRESHOLD must be a number between 0.0 and 1.0 (got "often")']);
+    });
+
+    it('names a malformed PORT', async () => {
+      const result = await runRuntimeToExit({ PORT: 'eighty' });
+      expect(result).toMatchObject({ code: 1, stderr: ['dofs: PORT must be an integer from 0 to 65535 (got "eighty")'] });
+    });
+  });
+});

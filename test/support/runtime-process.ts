@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'local', 'main.mjs');
+
+export interface RuntimeProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Every stdout line so far (the ready line, then one JSON log line per handler event). */
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Parsed JSON log lines from both streams, in arrival order (Powertools writes WARN and ERROR to stderr). */
+  logs(): Record<string, unknown>[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string[];
+  stderr: string[];
+}
+
+/** Starts `npm start`'s program (the built runtime) on a free port and waits for its ready line. */
+export async function startRuntimeProcess(env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RuntimeProcess> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', DOFS_DATA_DIR: ':memory:', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const both: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  collectLines(child.stdout!, stdout, both);
+  collectLines(child.stderr!, stderr, both);
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime not ready within ${timeoutMs} ms: ${stderr.join('\n')}`)), timeoutMs);
+    const check = () => {
+      const ready = stdout.map((line) => /ready on (http:\/\/localhost:\d+)/.exec(line)).find(Boolean);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(ready[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`runtime exited with ${code} before it was ready: ${stderr.join('\n')}`));
+    });
+  });
+
+  return {
+    url,
+    child,
+    stdout,
+    stderr,
+    logs: () => both.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs the runtime expecting it to exit on its own (a start-up error), with a deadline. */
+export function runRuntimeToExit(env: Record<string, string>, timeoutMs = 15_000): Promise<RunResult> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  collectLines(child.stdout!, stdout);
+  collectLines(child.stderr!, stderr);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`runtime did not exit within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function collectLines(stream: NodeJS.ReadableStream, ...into: string[][]): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    const lines = parts.filter((line) => line.length > 0);
+    for (const target of into) target.push(...lines);
+  });
+}
