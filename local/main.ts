@@ -13,12 +13,20 @@ function explain(error: unknown, port: number): string {
   const { code, name, message } = error as NodeJS.ErrnoException;
   if (code === 'EADDRINUSE') return `port ${port} is already in use: stop what holds it or choose another, e.g. PORT=${port + 1} npm start`;
   if (code === 'EACCES') return `not allowed to listen on port ${port}: choose a port above 1023 with PORT`;
-  if (name === 'SettingError' || name === 'ConfigError') return message;
-  if (/LOCK|lock/.test(message)) return `the data directory is in use by another DOFS runtime (set DOFS_DATA_DIR to use another)`;
+  if (name === 'SettingError' || name === 'ConfigError' || name === 'DataDirInUseError') return message;
   return `could not start: ${message}`;
 }
 
+// After start-up, an error escaping a handler or an emulator is a bug: say so in one line and stop.
+function exitOnUnexpected(error: unknown): void {
+  const { message, stack } = error as Error;
+  process.stderr.write(`dofs: unexpected error: ${message}${process.env.DOFS_DEBUG ? `\n${stack}` : ' (set DOFS_DEBUG=1 for the stack)'}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
+  process.on('uncaughtException', exitOnUnexpected);
+  process.on('unhandledRejection', exitOnUnexpected);
   let settings;
   try {
     settings = readSettings(process.env);

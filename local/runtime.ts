@@ -13,6 +13,7 @@ import { startDynamoDb, startSqs, type DataDir, type Emulator } from './emulator
 import { ExecutionHistory } from './executions';
 import { close, listen } from './http-util';
 import { createGateway } from './gateway';
+import { lockDataDir } from './data-lock';
 import { loadFunction, type LocalFunction } from './lambda-host';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
@@ -97,6 +98,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {
+    if (options.dataDir) {
+      const releaseLock = lockDataDir(options.dataDir);
+      stoppers.push(async () => releaseLock());
+    }
     const dynamo = await startDynamoDb(options.dataDir);
     stoppers.push(() => dynamo.close());
     const sqsEmulator = await startSqs(options.dataDir);

@@ -67,6 +67,20 @@ describe('The local runtime (npm start)', () => {
       }
     });
 
+    it('refuses a second runtime on the same data directory in one line', async () => {
+      const first = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir });
+      try {
+        const second = await runRuntimeToExit({ PORT: '0', DOFS_DATA_DIR: dataDir });
+        expect(second.code).toBe(1);
+        expect(second.stderr).toEqual([
+          `dofs: the data directory ${dataDir} is in use by another DOFS runtime (pid ${first.child.pid}): stop it, or set DOFS_DATA_DIR to another directory`,
+        ]);
+        expect((await request(`${first.url}/health`)).status).toBe(200);
+      } finally {
+        await first.stop();
+      }
+    });
+
     it('re-sends orders left PENDING when it starts again', async () => {
       // Every attempt fails and a failed message stays invisible for a minute: the order stays PENDING.
       const first = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '0.0', DOFS_VISIBILITY_TIMEOUT: '60' });
