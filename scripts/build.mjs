@@ -1,6 +1,6 @@
 // Bundles the five Lambda handlers (the artifacts that deploy) and the local runtime with esbuild.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 
 const lambdas = readdirSync('lambdas').filter((dir) => existsSync(`lambdas/${dir}/index.ts`));
 
@@ -27,6 +27,21 @@ await Promise.all([
     packages: 'external',
     sourcemap: true,
   }),
+  build({
+    ...common,
+    entryPoints: { 'infra/main': 'main.ts' },
+    // CommonJS: the provider's deep imports are directories, which only require() resolves.
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    packages: 'external',
+  }),
 ]);
 
-console.log(`built ${lambdas.length} handler bundles and the local runtime into dist/`);
+// Zip archives record modification times: pin them, so an unchanged bundle zips to the same bytes and
+// Terraform's source_code_hash changes only when the code does (reproducible builds, as SOURCE_DATE_EPOCH).
+const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
+for (const name of lambdas) {
+  for (const path of [`dist/lambdas/${name}/index.mjs`, `dist/lambdas/${name}`]) utimesSync(path, FIXED_TIME, FIXED_TIME);
+}
+
+console.log(`built ${lambdas.length} handler bundles, the local runtime and the cdktf app into dist/`);

@@ -1,0 +1,137 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { resolve } from 'node:path';
+import { ENV } from '../lambdas/shared/config';
+import type { FunctionKey } from '../topology/functions';
+import { PROJECT } from '../topology/names';
+import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
+import type { Binding } from './access';
+import { OrderApi } from './api';
+import type { DofsConfig } from './config';
+import { queueEventSource } from './event-sources';
+import { DofsFunction } from './function';
+import { Monitoring } from './monitoring';
+import { OrderQueues } from './queues';
+import { OrderTables } from './tables';
+import { OrderWorkflow } from './workflow';
+
+export interface DofsStackOptions {
+  readonly config: DofsConfig;
+  /** Defaults to dist/lambdas under the working directory. */
+  readonly bundleDir?: string;
+}
+
+/** The remote-state key of one stack, e.g. dofs/dofs-dev/terraform.tfstate. */
+export function stateKey(keyPrefix: string, stackName: string): string {
+  return `${keyPrefix}/${stackName}/terraform.tfstate`;
+}
+
+/**
+ * Configures the S3 backend when a state bucket is given (the seed's backend.tf step), with Terraform's
+ * native S3 locking; otherwise local state in the project directory, by a path that travels with it.
+ */
+export function configureBackend(stack: TerraformStack, stackName: string, backend: DofsConfig['stateBackend']): void {
+  if (!backend) {
+    // Relative to cdktf.out/stacks/<stack>, where Terraform runs: the project root.
+    new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, { bucket: backend.bucket, key: stateKey(backend.keyPrefix, stackName), region: backend.region, encrypt: true });
+  // cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10); DynamoDB locking is deprecated.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}
+
+/** One DOFS environment: API, five functions, workflow, tables, queues, event sources and monitoring. */
+export class DofsStack extends TerraformStack {
+  readonly api: OrderApi;
+  readonly tables: OrderTables;
+  readonly queues: OrderQueues;
+  readonly workflow: OrderWorkflow;
+  readonly functions: Record<FunctionKey, DofsFunction>;
+
+  constructor(scope: Construct, id: string, { config, bundleDir = resolve('dist', 'lambdas') }: DofsStackOptions) {
+    super(scope, id);
+    const { environment } = config;
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { Project: PROJECT, Environment: environment, ManagedBy: 'cdktf' } }],
+    });
+    configureBackend(this, id, config.stateBackend);
+
+    this.tables = new OrderTables(this, 'tables', { environment, deletionProtection: config.deletionProtection });
+    this.queues = new OrderQueues(this, 'queues', { environment });
+    const { orders, failedOrders } = this.tables;
+    const { orderQueue, orderDlq } = this.queues;
+
+    const fn = (key: FunctionKey, bindings: readonly Binding[], variables?: Record<string, string>) =>
+      new DofsFunction(this, key, {
+        key,
+        environment,
+        bundleDir,
+        logRetentionDays: config.logRetentionDays,
+        reservedConcurrency: config.reservedConcurrency[key],
+        bindings,
+        variables,
+      });
+
+    const validator = fn('validator', []);
+    const orderStorage = fn('order_storage', [OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:PutItem', 'dynamodb:GetItem'])]);
+    const fulfillOrder = fn(
+      'fulfill_order',
+      [OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:UpdateItem']), OrderQueues.consumer(orderQueue, 'order_queue')],
+      { [ENV.failureThreshold]: String(config.failureThreshold) },
+    );
+    const dlqHandler = fn('dlq_handler', [
+      OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      OrderTables.access(failedOrders, 'failed_orders', ENV.failedOrdersTable, ['dynamodb:PutItem']),
+      OrderQueues.consumer(orderDlq, 'order_dlq'),
+    ]);
+
+    // The state machine needs only the task functions and the queue; api_handler comes after it.
+    this.workflow = new OrderWorkflow(this, 'workflow', {
+      environment,
+      validator,
+      orderStorage,
+      orderQueue,
+      logRetentionDays: config.logRetentionDays,
+    });
+    const apiHandler = fn('api_handler', [
+      OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:GetItem']),
+      this.workflow.startSyncAccess(ENV.stateMachineArn),
+    ]);
+    this.functions = { api_handler: apiHandler, validator, order_storage: orderStorage, fulfill_order: fulfillOrder, dlq_handler: dlqHandler };
+
+    queueEventSource(this, 'order_queue_to_fulfill_order', orderQueue, fulfillOrder, ORDER_QUEUE_EVENT_SOURCE);
+    queueEventSource(this, 'order_dlq_to_dlq_handler', orderDlq, dlqHandler, ORDER_DLQ_EVENT_SOURCE);
+
+    this.api = new OrderApi(this, 'api', {
+      environment,
+      handler: apiHandler,
+      logRetentionDays: config.logRetentionDays,
+      throttle: config.apiThrottle,
+      authorizer: config.authorizer,
+    });
+
+    new Monitoring(this, 'monitoring', {
+      environment,
+      region: config.region,
+      alarmEmail: config.alarmEmail,
+      api: this.api.api,
+      functions: Object.values(this.functions),
+      stateMachine: this.workflow.stateMachine,
+      orderQueue,
+      orderDlq,
+      failedExecutionsThreshold: config.failedExecutionsAlarmThreshold,
+      oldestMessageAgeSeconds: config.oldestMessageAgeAlarmSeconds,
+    });
+
+    const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description });
+    output('api_url', this.api.url, 'Base URL of the order API: POST {api_url}/orders');
+    output('orders_table', orders.name, 'DynamoDB orders table');
+    output('failed_orders_table', failedOrders.name, 'DynamoDB failed_orders table');
+    output('order_queue_url', orderQueue.url, 'SQS order_queue URL');
+    output('order_dlq_url', orderDlq.url, 'SQS order_dlq URL');
+    output('state_machine_arn', this.workflow.stateMachine.arn, 'Express order workflow ARN');
+  }
+}

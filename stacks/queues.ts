@@ -1,0 +1,47 @@
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
+import { Construct } from 'constructs';
+import { resourceName } from '../topology/names';
+import { ORDER_DLQ, ORDER_QUEUE, redrivePolicy, type QueueDefinition } from '../topology/queues';
+import { binding, sid, type Binding } from './access';
+
+export interface QueuesOptions {
+  readonly environment: string;
+}
+
+/**
+ * order_queue and its dead-letter queue, with the attributes from topology/queues.ts: SSE-SQS
+ * encryption, redrive after 3 receives, 14-day DLQ retention, and a DLQ that accepts only order_queue.
+ */
+export class OrderQueues extends Construct {
+  readonly orderQueue: SqsQueue;
+  readonly orderDlq: SqsQueue;
+
+  constructor(scope: Construct, id: string, options: QueuesOptions) {
+    super(scope, id);
+    const queue = (definition: QueueDefinition, extra: { redrivePolicy?: string } = {}) =>
+      new SqsQueue(this, definition.baseName, {
+        name: resourceName(options.environment, definition.baseName),
+        visibilityTimeoutSeconds: definition.visibilityTimeoutSeconds,
+        messageRetentionSeconds: definition.messageRetentionSeconds,
+        sqsManagedSseEnabled: true,
+        ...extra,
+      });
+    this.orderDlq = queue(ORDER_DLQ);
+    this.orderQueue = queue(ORDER_QUEUE, { redrivePolicy: redrivePolicy(this.orderDlq.arn) });
+    // A separate resource: set on the DLQ itself it would form a cycle with order_queue's redrive policy.
+    new SqsQueueRedriveAllowPolicy(this, 'order_dlq_redrive_allow', {
+      queueUrl: this.orderDlq.url,
+      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.orderQueue.arn] }),
+    });
+  }
+
+  /** What a Lambda event source mapping needs to drain a queue, and nothing more. */
+  static consumer(queue: SqsQueue, label: string): Binding {
+    return binding({
+      sid: sid('Consume', label),
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resources: [queue.arn],
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { Construct } from 'constructs';
+import { resourceName } from '../topology/names';
+import { FAILED_ORDERS_TABLE, ORDERS_TABLE, type TableDefinition } from '../topology/tables';
+import { binding, sid, type Binding } from './access';
+
+export interface TablesOptions {
+  readonly environment: string;
+  readonly deletionProtection: boolean;
+}
+
+/** The orders and failed_orders tables: on demand, encrypted (AWS managed KMS key), point-in-time recovery. */
+export class OrderTables extends Construct {
+  readonly orders: DynamodbTable;
+  readonly failedOrders: DynamodbTable;
+
+  constructor(scope: Construct, id: string, options: TablesOptions) {
+    super(scope, id);
+    const table = (definition: TableDefinition) =>
+      new DynamodbTable(this, definition.baseName, {
+        name: resourceName(options.environment, definition.baseName),
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey: definition.partitionKey.name,
+        attribute: [{ name: definition.partitionKey.name, type: definition.partitionKey.type }],
+        serverSideEncryption: { enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        deletionProtectionEnabled: options.deletionProtection,
+      });
+    this.orders = table(ORDERS_TABLE);
+    this.failedOrders = table(FAILED_ORDERS_TABLE);
+  }
+
+  /** Exactly `actions` on one table, with the table's name in `variable`. */
+  static access(table: DynamodbTable, label: string, variable: string, actions: string[]): Binding {
+    return binding({ sid: sid(label, 'Table'), actions, resources: [table.arn] }, { [variable]: table.name });
+  }
+}

@@ -1,0 +1,88 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { Construct } from 'constructs';
+import { resourceName } from '../topology/names';
+import { buildOrderWorkflow } from '../topology/workflow';
+import { binding, type Binding } from './access';
+import type { DofsFunction } from './function';
+import { ServiceRole } from './service-role';
+
+export interface WorkflowOptions {
+  readonly environment: string;
+  readonly validator: DofsFunction;
+  readonly orderStorage: DofsFunction;
+  readonly orderQueue: SqsQueue;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The Express order workflow, from the same definition the local runtime runs. It references only the
+ * validator, order_storage and order_queue, so api_handler (which starts it) is created after it.
+ */
+export class OrderWorkflow extends Construct {
+  readonly stateMachine: SfnStateMachine;
+
+  constructor(scope: Construct, id: string, options: WorkflowOptions) {
+    super(scope, id);
+    const name = resourceName(options.environment, 'order-workflow');
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/vendedlogs/states/${name}`,
+      retentionInDays: options.logRetentionDays,
+    });
+    const lambdaArns = [options.validator.fn.arn, options.orderStorage.fn.arn];
+    const role = new ServiceRole(this, 'execution', {
+      roleName: name,
+      servicePrincipal: 'states.amazonaws.com',
+      statements: [
+        { sid: 'InvokeTasks', actions: ['lambda:InvokeFunction'], resources: [...lambdaArns, ...lambdaArns.map((arn) => `${arn}:*`)] },
+        { sid: 'EnqueueOrders', actions: ['sqs:SendMessage'], resources: [options.orderQueue.arn] },
+        // Step Functions sets up log delivery through CloudWatch Logs' delivery APIs, which take no
+        // resource ARN: AWS documents `*` as the only resource for them.
+        {
+          sid: 'DeliverExecutionLogs',
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          resources: ['*'],
+        },
+        // X-Ray has no resource-level permissions.
+        {
+          sid: 'XRayTraces',
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          resources: ['*'],
+        },
+      ],
+    });
+    const definition = buildOrderWorkflow({
+      validatorFunctionArn: options.validator.fn.arn,
+      orderStorageFunctionArn: options.orderStorage.fn.arn,
+      orderQueueUrl: options.orderQueue.url,
+    });
+    this.stateMachine = new SfnStateMachine(this, 'state_machine', {
+      name,
+      type: 'EXPRESS',
+      roleArn: role.role.arn,
+      definition: JSON.stringify(definition),
+      // ERROR without execution data: failures are visible, order payloads are not copied into logs.
+      loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: false, level: 'ERROR' },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [role.policy],
+    });
+  }
+
+  /** What api_handler needs: start a synchronous execution, with the ARN in STATE_MACHINE_ARN. */
+  startSyncAccess(variable: string): Binding {
+    return binding(
+      { sid: 'StartOrderWorkflow', actions: ['states:StartSyncExecution'], resources: [this.stateMachine.arn] },
+      { [variable]: this.stateMachine.arn },
+    );
+  }
+}

@@ -1,0 +1,295 @@
+import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-authorizer';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { Testing } from 'cdktf';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../../stacks/app';
+import { ConfigurationError, loadConfig } from '../../stacks/config';
+import type { DofsStack } from '../../stacks/dofs-stack';
+import { FUNCTIONS, FUNCTION_KEYS } from '../../topology/functions';
+import { DLQ_RETENTION_SECONDS, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../topology/queues';
+import { WORKFLOW_STATES, WORKFLOW_TIMEOUT_SECONDS } from '../../topology/workflow';
+import { resourcesOf, type TerraformJson } from '../support/synth';
+
+function synth(env: Record<string, string> = {}): { dev: string; prod: string; stacks: DofsStack[] } {
+  const { stacks } = buildApp({ env });
+  const [dev, prod] = stacks.map((stack) => Testing.synth(stack));
+  return { dev: dev!, prod: prod!, stacks };
+}
+
+const { dev, prod } = synth();
+const devJson = JSON.parse(dev) as TerraformJson;
+
+describe('Stack: dofs-dev and dofs-prod', () => {
+  it('names every resource after its environment and keeps the seed base names', () => {
+    for (const [json, env] of [[dev, 'dev'], [prod, 'prod']] as const) {
+      expect(json).toHaveResourceWithProperties(DynamodbTable, { name: `dofs-${env}-orders` });
+      expect(json).toHaveResourceWithProperties(DynamodbTable, { name: `dofs-${env}-failed_orders` });
+      expect(json).toHaveResourceWithProperties(SqsQueue, { name: `dofs-${env}-order_queue` });
+      expect(json).toHaveResourceWithProperties(SqsQueue, { name: `dofs-${env}-order_dlq` });
+    }
+  });
+
+  it('exposes the API URL, table names, queue URLs and state machine ARN as outputs', () => {
+    expect(Object.keys(devJson.output ?? {}).sort()).toEqual(
+      ['api_url', 'failed_orders_table', 'order_dlq_url', 'order_queue_url', 'orders_table', 'state_machine_arn'].sort(),
+    );
+  });
+});
+
+describe('Construct: OrderTables', () => {
+  it('is on demand, encrypted and point-in-time recoverable, keyed by order_id', () => {
+    expect(dev).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'dofs-dev-orders',
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'order_id',
+      attribute: [{ name: 'order_id', type: 'S' }],
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+      deletion_protection_enabled: false,
+    });
+  });
+
+  it('turns deletion protection on in prod only', () => {
+    expect(prod).toHaveResourceWithProperties(DynamodbTable, { name: 'dofs-prod-orders', deletion_protection_enabled: true });
+    expect(prod).toHaveResourceWithProperties(DynamodbTable, { name: 'dofs-prod-failed_orders', deletion_protection_enabled: true });
+  });
+});
+
+describe('Construct: OrderQueues', () => {
+  const queues = resourcesOf(devJson, 'aws_sqs_queue');
+  const queue = queues.find((q) => q.name === 'dofs-dev-order_queue')!;
+  const dlq = queues.find((q) => q.name === 'dofs-dev-order_dlq')!;
+
+  it('encrypts both queues', () => {
+    expect(queues.every((q) => q.sqs_managed_sse_enabled === true)).toBe(true);
+  });
+
+  it('redrives to the DLQ after 3 receives, with a visibility timeout of 6x the consumer timeout', () => {
+    expect(JSON.parse(String(queue.redrive_policy))).toEqual({ deadLetterTargetArn: expect.stringMatching(/^\$\{aws_sqs_queue\.queues_order_dlq_\w+\.arn\}$/), maxReceiveCount: MAX_RECEIVE_COUNT });
+    expect(queue.visibility_timeout_seconds).toBe(VISIBILITY_TIMEOUT_FACTOR * FUNCTIONS.fulfill_order.timeoutSeconds);
+    expect(dlq.visibility_timeout_seconds).toBeGreaterThanOrEqual(VISIBILITY_TIMEOUT_FACTOR * FUNCTIONS.dlq_handler.timeoutSeconds);
+    expect(dlq.message_retention_seconds).toBe(DLQ_RETENTION_SECONDS);
+    expect(DLQ_RETENTION_SECONDS).toBe(14 * 24 * 3600);
+  });
+
+  it('lets only order_queue redrive into the DLQ', () => {
+    const [allow] = resourcesOf(devJson, 'aws_sqs_queue_redrive_allow_policy');
+    expect(JSON.parse(String(allow!.redrive_allow_policy))).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [expect.stringMatching(/^\$\{aws_sqs_queue\.queues_order_queue_\w+\.arn\}$/)],
+    });
+  });
+});
+
+describe('Construct: DofsFunction', () => {
+  const expectedVariables: Record<string, string[]> = {
+    api_handler: ['ORDERS_TABLE', 'STATE_MACHINE_ARN'],
+    validator: [],
+    order_storage: ['ORDERS_TABLE'],
+    fulfill_order: ['FAILURE_THRESHOLD', 'ORDERS_TABLE'],
+    dlq_handler: ['FAILED_ORDERS_TABLE', 'ORDERS_TABLE'],
+  };
+
+  it.each(FUNCTION_KEYS)('%s runs nodejs22.x on arm64 with tracing, its sizes, and only its variables', (key) => {
+    const name = `dofs-dev-${key}`;
+    expect(dev).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: name,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      timeout: FUNCTIONS[key].timeoutSeconds,
+      memory_size: FUNCTIONS[key].memoryMb,
+      tracing_config: { mode: 'Active' },
+    });
+    const fn = resourcesOf(devJson, 'aws_lambda_function').find((f) => f.function_name === name)!;
+    const variables = (fn.environment as { variables: Record<string, string> } | undefined)?.variables ?? {};
+    expect(Object.keys(variables).sort()).toEqual(expectedVariables[key]);
+    expect(fn.source_code_hash).toMatch(/^\$\{filebase64sha256\("assets\/.+\/archive\.zip"\)\}$/);
+    expect(dev).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `/aws/lambda/${name}`, retention_in_days: 14 });
+  });
+
+  it('zips bundles reproducibly: the build pins their timestamps, so an unchanged handler is not redeployed', () => {
+    for (const key of FUNCTION_KEYS) {
+      expect(statSync(join('dist', 'lambdas', key, 'index.mjs')).mtime.toISOString()).toBe('2000-01-01T00:00:00.000Z');
+    }
+  });
+
+  it('passes FAILURE_THRESHOLD and reserved concurrency from the configuration', () => {
+    const { dev: custom } = synth({ DOFS_FAILURE_THRESHOLD: '0.0', DOFS_RESERVED_CONCURRENCY: 'fulfill_order=5' });
+    expect(custom).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: 'dofs-dev-fulfill_order',
+      environment: { variables: expect.objectContaining({ FAILURE_THRESHOLD: '0' }) },
+      reserved_concurrent_executions: 5,
+    });
+  });
+});
+
+describe('Construct: event source mappings', () => {
+  it('drain order_queue and order_dlq with partial batch failures and bounded concurrency', () => {
+    expect(dev).toHaveResourceWithProperties(LambdaEventSourceMapping, {
+      function_response_types: ['ReportBatchItemFailures'],
+      batch_size: 10,
+      scaling_config: { maximum_concurrency: 10 },
+      event_source_arn: expect.stringMatching(/queues_order_queue_\w+\.arn/),
+      function_name: expect.stringMatching(/fulfill_order_function_\w+\.arn/),
+    });
+    expect(dev).toHaveResourceWithProperties(LambdaEventSourceMapping, {
+      function_response_types: ['ReportBatchItemFailures'],
+      scaling_config: { maximum_concurrency: 2 },
+      event_source_arn: expect.stringMatching(/queues_order_dlq_\w+\.arn/),
+      function_name: expect.stringMatching(/dlq_handler_function_\w+\.arn/),
+    });
+  });
+});
+
+describe('Construct: OrderWorkflow', () => {
+  const [machine] = resourcesOf(devJson, 'aws_sfn_state_machine');
+  const definition = JSON.parse(String(machine!.definition)) as { TimeoutSeconds: number; States: Record<string, { Resource?: string; Parameters?: Record<string, string> }> };
+
+  it('is an Express machine with error-level logging that leaves order data out, and tracing', () => {
+    expect(dev).toHaveResourceWithProperties(SfnStateMachine, {
+      name: 'dofs-dev-order-workflow',
+      type: 'EXPRESS',
+      logging_configuration: { level: 'ERROR', include_execution_data: false, log_destination: expect.stringMatching(/workflow_logs_\w+\.arn\}:\*$/) },
+      tracing_configuration: { enabled: true },
+    });
+  });
+
+  it('runs the shared definition against the deployed validator, order_storage and order_queue', () => {
+    expect(definition.TimeoutSeconds).toBe(WORKFLOW_TIMEOUT_SECONDS);
+    expect(definition.States[WORKFLOW_STATES.validate]!.Resource).toMatch(/validator_function_\w+\.arn/);
+    expect(definition.States[WORKFLOW_STATES.store]!.Resource).toMatch(/order_storage_function_\w+\.arn/);
+    expect(definition.States[WORKFLOW_STATES.enqueue]!.Parameters!.QueueUrl).toMatch(/queues_order_queue_\w+\.url/);
+  });
+
+  it('does not reference api_handler, so there is no dependency cycle', () => {
+    expect(String(machine!.definition)).not.toMatch(/api_handler/);
+    expect(FUNCTIONS.api_handler.timeoutSeconds).toBeGreaterThan(WORKFLOW_TIMEOUT_SECONDS);
+  });
+});
+
+describe('Construct: OrderApi', () => {
+  it('routes POST /orders, GET /orders/{order_id} and $default to api_handler with payload 2.0', () => {
+    expect(dev).toHaveResourceWithProperties(Apigatewayv2Integration, { integration_type: 'AWS_PROXY', payload_format_version: '2.0' });
+    for (const routeKey of ['POST /orders', 'GET /orders/{order_id}', '$default']) {
+      expect(dev).toHaveResourceWithProperties(Apigatewayv2Route, { route_key: routeKey, authorization_type: 'NONE' });
+    }
+  });
+
+  it('logs every request as JSON and throttles on the $default stage', () => {
+    const [stage] = resourcesOf(devJson, 'aws_apigatewayv2_stage');
+    expect(stage).toMatchObject({
+      name: '$default',
+      auto_deploy: true,
+      default_route_settings: { throttling_rate_limit: 100, throttling_burst_limit: 200 },
+    });
+    const format = JSON.parse(String((stage!.access_log_settings as { format: string }).format)) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    expect(stage!.access_log_settings).toMatchObject({ destination_arn: expect.stringMatching(/api_access_logs_\w+\.arn/) });
+    expect(dev).toHaveResource(Apigatewayv2Stage);
+  });
+
+  it('lets only this API invoke api_handler', () => {
+    expect(dev).toHaveResourceWithProperties(LambdaPermission, {
+      principal: 'apigateway.amazonaws.com',
+      action: 'lambda:InvokeFunction',
+      source_arn: expect.stringMatching(/^\$\{aws_apigatewayv2_api\.api_\w+\.execution_arn\}\/\*\/\*$/),
+    });
+  });
+
+  it('puts every route behind a JWT authorizer when one is configured', () => {
+    const { dev: secured } = synth({ DOFS_COGNITO_USER_POOL_ID: 'us-east-1_Abc', DOFS_JWT_AUDIENCE: 'client-1' });
+    expect(secured).toHaveResourceWithProperties(Apigatewayv2Authorizer, {
+      authorizer_type: 'JWT',
+      identity_sources: ['$request.header.Authorization'],
+      jwt_configuration: { issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc', audience: ['client-1'] },
+    });
+    const routes = resourcesOf(JSON.parse(secured) as TerraformJson, 'aws_apigatewayv2_route');
+    expect(routes.map((r) => r.authorization_type)).toEqual(['JWT', 'JWT', 'JWT']);
+    expect(dev).not.toHaveResource(Apigatewayv2Authorizer);
+  });
+});
+
+describe('Construct: Monitoring', () => {
+  const alarms = resourcesOf(devJson, 'aws_cloudwatch_metric_alarm');
+
+  it('alarms on the DLQ, queue age, every function\'s errors and throttles, the workflow and API 5xx', () => {
+    const names = alarms.map((a) => a.alarm_name).sort();
+    expect(names).toEqual(
+      [
+        'dofs-dev-dlq-not-empty',
+        'dofs-dev-order-queue-oldest-message',
+        ...FUNCTION_KEYS.flatMap((key) => [`dofs-dev-${key}-errors`, `dofs-dev-${key}-throttles`]),
+        'dofs-dev-workflow-failed-executions',
+        'dofs-dev-workflow-timed-out-executions',
+        'dofs-dev-api-5xx',
+      ].sort(),
+    );
+    expect(alarms.find((a) => a.alarm_name === 'dofs-dev-dlq-not-empty')).toMatchObject({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+    });
+    expect(alarms.every((a) => JSON.stringify(a.alarm_actions).includes('aws_sns_topic.monitoring_alarms'))).toBe(true);
+  });
+
+  it('charts each alarm\'s metric on one dashboard', () => {
+    const [dashboard] = resourcesOf(devJson, 'aws_cloudwatch_dashboard');
+    const body = JSON.parse(String(dashboard!.dashboard_body)) as { widgets: unknown[] };
+    expect(body.widgets).toHaveLength(alarms.length);
+  });
+
+  it('subscribes an e-mail address only when one is configured', () => {
+    expect(dev).not.toHaveResource(SnsTopicSubscription);
+    const { dev: withEmail } = synth({ DOFS_ALARM_EMAIL: 'ops@example.com' });
+    expect(withEmail).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'ops@example.com' });
+  });
+});
+
+describe('Backend', () => {
+  it('keeps local state in the project directory by a relative path by default', () => {
+    expect(devJson.terraform.backend).toEqual({ local: { path: '../../../terraform.dofs-dev.tfstate' } });
+  });
+
+  it('uses S3 with native locking when a state bucket is configured', () => {
+    const { dev: remote } = synth({ DOFS_STATE_BUCKET: 'my-tf-state', DOFS_STATE_REGION: 'ap-south-1' });
+    expect((JSON.parse(remote) as TerraformJson).terraform.backend).toEqual({
+      s3: { bucket: 'my-tf-state', key: 'dofs/dofs-dev/terraform.tfstate', region: 'ap-south-1', encrypt: true, use_lockfile: true },
+    });
+  });
+});
+
+describe('Configuration', () => {
+  it('lists every problem at once, naming the variable', () => {
+    let error: unknown;
+    try {
+      loadConfig('dev', { DOFS_FAILURE_THRESHOLD: '2', DOFS_LOG_RETENTION_DAYS: '10', DOFS_ALARM_EMAIL: 'nope', DOFS_RESERVED_CONCURRENCY: 'shipper=3' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems).toEqual([
+      'DOFS_ALARM_EMAIL must be an e-mail address (got "nope")',
+      'DOFS_FAILURE_THRESHOLD must be a number from 0.0 to 1.0 (got "2")',
+      expect.stringMatching(/^DOFS_LOG_RETENTION_DAYS must be one of 1, 3, 5, 7, 14/),
+      expect.stringMatching(/^DOFS_RESERVED_CONCURRENCY names an unknown function "shipper"/),
+    ]);
+  });
+
+  it('rejects an unknown environment and a half-configured authorizer', () => {
+    expect(() => loadConfig('staging', {})).toThrow(/unknown environment "staging"/);
+    expect(() => loadConfig('dev', { DOFS_JWT_ISSUER: 'https://issuer.example.com' })).toThrow(/needs DOFS_JWT_AUDIENCE/);
+  });
+});

@@ -1,0 +1,4 @@
+import { Testing } from 'cdktf';
+
+// toHaveResourceWithProperties and friends.
+Testing.setupJest();

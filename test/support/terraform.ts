@@ -1,0 +1,108 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Terraform and moto are on CI machines; a laptop may lack them. Tests that need them are skipped with
+ * a message there, and fail when DOFS_REQUIRE_INFRA_TOOLS=1 (as .ci/run sets) so CI can't skip them.
+ */
+export const PROVIDER_VERSION = '5.100.0';
+const MIRROR_CANDIDATES = [process.env.DOFS_TF_PLUGIN_MIRROR, '/opt/tf-plugins', join(process.env.HOME ?? '', '.terraform.d', 'plugins')];
+
+function providerMirror(): string | undefined {
+  return MIRROR_CANDIDATES.filter((dir): dir is string => Boolean(dir)).find((dir) =>
+    existsSync(join(dir, 'registry.terraform.io', 'hashicorp', 'aws', PROVIDER_VERSION)),
+  );
+}
+
+function commandWorks(command: string, args: string[]): boolean {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
+  return result.status === 0;
+}
+
+export interface ToolCheck {
+  readonly available: boolean;
+  readonly reason: string;
+}
+
+function check(missing: string[], what: string): ToolCheck {
+  if (missing.length === 0) return { available: true, reason: '' };
+  const reason = `${what} skipped: ${missing.join('; ')}`;
+  if (process.env.DOFS_REQUIRE_INFRA_TOOLS === '1') throw new Error(`${reason} (DOFS_REQUIRE_INFRA_TOOLS=1 requires them)`);
+  process.stderr.write(`${reason}\n`);
+  return { available: false, reason };
+}
+
+export function terraformTools(): ToolCheck {
+  const missing: string[] = [];
+  if (!commandWorks('terraform', ['version'])) missing.push('terraform is not on PATH');
+  if (!providerMirror()) missing.push(`no plugin mirror holds hashicorp/aws ${PROVIDER_VERSION} (set DOFS_TF_PLUGIN_MIRROR)`);
+  return check(missing, 'terraform tests');
+}
+
+export function motoTools(): ToolCheck {
+  const terraform = terraformTools();
+  const missing = terraform.available ? [] : [terraform.reason];
+  if (!commandWorks('moto_server', ['--help'])) missing.push('moto_server is not on PATH');
+  return check(missing, 'moto apply/destroy test');
+}
+
+/** A Terraform CLI config that installs the AWS provider from the local mirror only (offline). */
+export function cliConfig(): string {
+  const dir = join(tmpdir(), 'dofs-terraform');
+  const cache = join(dir, 'plugin-cache');
+  mkdirSync(cache, { recursive: true });
+  const path = join(dir, 'cli.tfrc');
+  writeFileSync(
+    path,
+    `plugin_cache_dir = "${cache}"
+provider_installation {
+  filesystem_mirror {
+    path    = "${providerMirror()}"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+`,
+  );
+  return path;
+}
+
+export interface TerraformResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs terraform without blocking the event loop: the moto proxy is served from this same process,
+ * and a synchronous spawn would leave every request the provider makes unanswered.
+ */
+export function terraform(cwd: string, args: string[], timeoutMs = 300_000): Promise<TerraformResult> {
+  const child = spawn('terraform', [...args, '-no-color'], {
+    cwd,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig(), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${timeoutMs} ms]`;
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+export function describeTerraform(result: TerraformResult): string {
+  return `exit ${result.status}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`;
+}

@@ -1,0 +1,44 @@
+/**
+ * The exported `handler` of each entry point reads its configuration at import (Lambda's init phase)
+ * and refuses to start without it, naming the variable.
+ */
+const ENTRY_POINTS: [string, Record<string, string>, string][] = [
+  ['api_handler', { ORDERS_TABLE: 'orders' }, 'STATE_MACHINE_ARN is required but not set'],
+  ['api_handler', { ORDERS_TABLE: 'orders', STATE_MACHINE_ARN: 'machine' }, 'STATE_MACHINE_ARN must be an ARN (arn:aws:...)'],
+  ['order_storage', {}, 'ORDERS_TABLE is required but not set'],
+  ['fulfill_order', { ORDERS_TABLE: 'orders', FAILURE_THRESHOLD: '2' }, 'FAILURE_THRESHOLD must be a number between 0.0 and 1.0 (got "2")'],
+  ['dlq_handler', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
+];
+
+const CONFIG_VARIABLES = ['ORDERS_TABLE', 'FAILED_ORDERS_TABLE', 'ORDER_QUEUE_URL', 'STATE_MACHINE_ARN', 'FAILURE_THRESHOLD'];
+
+function importWith(handler: string, env: Record<string, string>): unknown {
+  const saved = { ...process.env };
+  for (const name of CONFIG_VARIABLES) delete process.env[name];
+  Object.assign(process.env, { AWS_REGION: 'us-east-1' }, env);
+  try {
+    let loaded: unknown;
+    jest.isolateModules(() => {
+      loaded = require(`../../lambdas/${handler}/index`);
+    });
+    return loaded;
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('Handler entry points', () => {
+  it.each(ENTRY_POINTS)('%s refuses to start with %p, naming the variable', (handler, env, message) => {
+    expect(() => importWith(handler, env)).toThrow(message);
+  });
+
+  it.each([
+    ['api_handler', { ORDERS_TABLE: 'orders', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:m' }],
+    ['validator', {}],
+    ['order_storage', { ORDERS_TABLE: 'orders' }],
+    ['fulfill_order', { ORDERS_TABLE: 'orders' }],
+    ['dlq_handler', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }],
+  ])('%s starts with its variables and exports a handler function', (handler, env) => {
+    expect(importWith(handler, env)).toEqual({ handler: expect.any(Function) });
+  });
+});
