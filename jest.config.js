@@ -32,4 +32,6 @@ module.exports = {
   ],
   // A test that never settles fails at its own deadline; this is only the last resort.
   testTimeout: 60_000,
+  // reports/junit.xml is what CodeBuild publishes as the build's test report.
+  reporters: ['default', ['jest-junit', { outputDirectory: 'reports', outputName: 'junit.xml', addFileAttribute: 'true' }]],
 };

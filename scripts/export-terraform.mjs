@@ -5,7 +5,7 @@
 // 0.21's `synth --hcl` converter corrupts string attributes that hold JSON with references (the state
 // machine definition, the queues' redrive policies, the dashboard), producing invalid Terraform.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -22,7 +22,8 @@ for (const stack of readdirSync(join(synthDir, 'stacks'))) {
   const to = join(target, stack);
   rmSync(to, { recursive: true, force: true });
   mkdirSync(to, { recursive: true });
-  cpSync(join(from, 'assets'), join(to, 'assets'), { recursive: true });
+  // The Lambda bundles; the pipeline and bootstrap stacks have none.
+  if (existsSync(join(from, 'assets'))) cpSync(join(from, 'assets'), join(to, 'assets'), { recursive: true });
   const config = JSON.parse(readFileSync(join(from, 'cdk.tf.json'), 'utf8'));
   const local = config.terraform?.backend?.local;
   // Keep using the state file `cdktf deploy` wrote in the project root, from the new location.

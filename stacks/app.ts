@@ -1,4 +1,7 @@
 import { App } from 'cdktf';
+import { BootstrapStack } from '../cicd/bootstrap-stack';
+import { loadCicdConfig } from '../cicd/config';
+import { CicdStack } from '../cicd/pipeline-stack';
 import { ENVIRONMENTS, loadConfig } from './config';
 import { DofsStack } from './dofs-stack';
 
@@ -9,8 +12,8 @@ export interface DofsAppOptions {
   readonly bundleDir?: string;
 }
 
-/** Every DOFS stack in one construct tree: dofs-dev and dofs-prod. */
-export function buildApp(options: DofsAppOptions = {}): { app: App; stacks: DofsStack[] } {
+/** Every DOFS stack in one construct tree: dofs-dev, dofs-prod, the pipeline (dofs-cicd) and dofs-bootstrap. */
+export function buildApp(options: DofsAppOptions = {}): { app: App; stacks: DofsStack[]; cicd: CicdStack; bootstrap: BootstrapStack } {
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   const stacks = ENVIRONMENTS.map(
     (environment) =>
@@ -19,5 +22,8 @@ export function buildApp(options: DofsAppOptions = {}): { app: App; stacks: Dofs
         ...(options.bundleDir ? { bundleDir: options.bundleDir } : {}),
       }),
   );
-  return { app, stacks };
+  const cicdConfig = loadCicdConfig(options.env ?? process.env);
+  const cicd = new CicdStack(app, 'dofs-cicd', { config: cicdConfig });
+  const bootstrap = new BootstrapStack(app, 'dofs-bootstrap', { region: cicdConfig.region });
+  return { app, stacks, cicd, bootstrap };
 }

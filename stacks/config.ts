@@ -31,6 +31,8 @@ export interface DofsConfig {
   readonly authorizer: JwtAuthorizerConfig | undefined;
   readonly deletionProtection: boolean;
   readonly stateBackend: StateBackendConfig | undefined;
+  /** Set on every role this stack creates; the CI/CD deploy role may only create roles that carry it. */
+  readonly permissionsBoundaryArn: string | undefined;
 }
 
 export class ConfigurationError extends Error {
@@ -43,7 +45,7 @@ export class ConfigurationError extends Error {
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-type Defaults = Omit<DofsConfig, 'environment' | 'region' | 'alarmEmail' | 'authorizer' | 'stateBackend'>;
+type Defaults = Omit<DofsConfig, 'environment' | 'region' | 'alarmEmail' | 'authorizer' | 'stateBackend' | 'permissionsBoundaryArn'>;
 
 const DEFAULTS: Record<string, Defaults> = {
   dev: {
@@ -140,6 +142,11 @@ export function loadConfig(environment: string, env: Env = process.env): DofsCon
   const stateBucket = reader.string('DOFS_STATE_BUCKET');
   if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket)) reader.problems.push(`DOFS_STATE_BUCKET must be an S3 bucket name (got "${stateBucket}")`);
 
+  const boundary = reader.string('DOFS_PERMISSIONS_BOUNDARY_ARN');
+  if (boundary && !/^arn:aws[a-z-]*:iam::\d{12}:policy\/\S+$/.test(boundary)) {
+    reader.problems.push(`DOFS_PERMISSIONS_BOUNDARY_ARN must be an IAM policy ARN (got "${boundary}")`);
+  }
+
   const config: DofsConfig = {
     environment,
     region,
@@ -158,6 +165,7 @@ export function loadConfig(environment: string, env: Env = process.env): DofsCon
     stateBackend: stateBucket
       ? { bucket: stateBucket, region: reader.string('DOFS_STATE_REGION') ?? region, keyPrefix: reader.string('DOFS_STATE_KEY_PREFIX') ?? 'dofs' }
       : undefined,
+    permissionsBoundaryArn: boundary,
   };
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   return config;

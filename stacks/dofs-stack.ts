@@ -73,6 +73,7 @@ export class DofsStack extends TerraformStack {
         reservedConcurrency: config.reservedConcurrency[key],
         bindings,
         variables,
+        permissionsBoundary: config.permissionsBoundaryArn,
       });
 
     const validator = fn('validator', []);
@@ -95,6 +96,7 @@ export class DofsStack extends TerraformStack {
       orderStorage,
       orderQueue,
       logRetentionDays: config.logRetentionDays,
+      permissionsBoundary: config.permissionsBoundaryArn,
     });
     const apiHandler = fn('api_handler', [
       OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:GetItem']),

@@ -21,6 +21,7 @@ export interface DofsFunctionOptions {
   /** Resources the handler uses: each adds its IAM statement and its environment variable. */
   readonly bindings?: readonly Binding[];
   readonly variables?: Readonly<Record<string, string>>;
+  readonly permissionsBoundary?: string | undefined;
 }
 
 /**
@@ -50,6 +51,7 @@ export class DofsFunction extends Construct {
     this.role = new ServiceRole(this, 'execution', {
       roleName: this.functionName,
       servicePrincipal: 'lambda.amazonaws.com',
+      permissionsBoundary: options.permissionsBoundary,
       statements: [
         {
           sid: 'WriteOwnLogs',

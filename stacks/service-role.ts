@@ -2,13 +2,15 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import type { PolicyStatement } from './access';
+import { toDocumentStatement, type PolicyStatement } from './access';
 
 export interface ServiceRoleOptions {
   readonly roleName: string;
   /** e.g. lambda.amazonaws.com */
   readonly servicePrincipal: string;
   readonly statements: readonly PolicyStatement[];
+  /** A permissions boundary the role must carry (required when the CI/CD pipeline deploys). */
+  readonly permissionsBoundary?: string | undefined;
 }
 
 /** An IAM role one AWS service assumes, with exactly the given statements as its only (inline) policy. */
@@ -21,14 +23,13 @@ export class ServiceRole extends Construct {
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: [options.servicePrincipal] }] }],
     });
-    this.role = new IamRole(this, 'role', { name: options.roleName, assumeRolePolicy: trust.json });
+    this.role = new IamRole(this, 'role', {
+      name: options.roleName,
+      assumeRolePolicy: trust.json,
+      ...(options.permissionsBoundary ? { permissionsBoundary: options.permissionsBoundary } : {}),
+    });
     const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
-      statement: options.statements.map((statement) => ({
-        sid: statement.sid,
-        effect: 'Allow',
-        actions: [...statement.actions],
-        resources: [...statement.resources],
-      })),
+      statement: options.statements.map(toDocumentStatement),
     });
     this.policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.name, policy: permissions.json });
   }

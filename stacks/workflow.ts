@@ -14,6 +14,7 @@ export interface WorkflowOptions {
   readonly orderStorage: DofsFunction;
   readonly orderQueue: SqsQueue;
   readonly logRetentionDays: number;
+  readonly permissionsBoundary?: string | undefined;
 }
 
 /**
@@ -34,6 +35,7 @@ export class OrderWorkflow extends Construct {
     const role = new ServiceRole(this, 'execution', {
       roleName: name,
       servicePrincipal: 'states.amazonaws.com',
+      permissionsBoundary: options.permissionsBoundary,
       statements: [
         { sid: 'InvokeTasks', actions: ['lambda:InvokeFunction'], resources: [...lambdaArns, ...lambdaArns.map((arn) => `${arn}:*`)] },
         { sid: 'EnqueueOrders', actions: ['sqs:SendMessage'], resources: [options.orderQueue.arn] },

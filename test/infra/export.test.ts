@@ -1,28 +1,33 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TerraformJson } from '../support/synth';
-import { describeTerraform, terraform, terraformTools } from '../support/terraform';
+import { describeTerraform, runProcess, terraform, terraformTools } from '../support/terraform';
+import { checkout } from '../support/checkout';
 
-const ROOT = resolve(__dirname, '..', '..');
 const tools = terraformTools();
 const suite = tools.available ? describe : describe.skip;
 
-function exportTo(dir: string): Promise<number | null> {
-  const child = spawn(process.execPath, ['scripts/export-terraform.mjs', dir], { cwd: ROOT, stdio: 'ignore' });
-  return new Promise((done) => child.once('close', done));
+/** `npm run export:terraform -- <dir>`, in a fresh checkout (the export builds). */
+function exportTo(project: string, dir: string) {
+  return runProcess('npm', ['run', 'export:terraform', '--', dir], { cwd: project, timeoutMs: 120_000 });
 }
 
 suite('npm run export:terraform', () => {
   let dir: string;
+  let project: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'dofs-export-'));
+    project = checkout();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(project, { recursive: true, force: true });
+  });
 
   it('writes each stack as plain Terraform with its bundles, which terraform alone validates', async () => {
-    expect(await exportTo(dir)).toBe(0);
+    const exported = await exportTo(project, dir);
+    expect(exported.status === 0 ? 'ok' : describeTerraform(exported)).toBe('ok');
     const main = JSON.parse(readFileSync(join(dir, 'dofs-dev', 'main.tf.json'), 'utf8')) as TerraformJson;
     expect(Object.keys(main.resource.aws_sfn_state_machine ?? {})).toHaveLength(1);
     for (const fn of Object.values(main.resource.aws_lambda_function ?? {})) {
@@ -30,8 +35,8 @@ suite('npm run export:terraform', () => {
     }
     // The exported stack keeps using the state file `cdktf deploy` wrote in the project root.
     const { path: statePath } = (main.terraform.backend as { local: { path: string } }).local;
-    expect(resolve(dir, 'dofs-dev', statePath)).toBe(join(ROOT, 'terraform.dofs-dev.tfstate'));
-    expect(existsSync(join(dir, 'dofs-prod', 'main.tf.json'))).toBe(true);
+    expect(resolve(dir, 'dofs-dev', statePath)).toBe(join(project, 'terraform.dofs-dev.tfstate'));
+    for (const stack of ['dofs-prod', 'dofs-cicd', 'dofs-bootstrap']) expect(existsSync(join(dir, stack, 'main.tf.json'))).toBe(true);
     const init = await terraform(join(dir, 'dofs-dev'), ['init', '-backend=false', '-input=false']);
     expect(init.status === 0 ? 'ok' : describeTerraform(init)).toBe('ok');
     const validate = await terraform(join(dir, 'dofs-dev'), ['validate']);

@@ -78,19 +78,20 @@ export interface TerraformResult {
 }
 
 /**
- * Runs terraform without blocking the event loop: the moto proxy is served from this same process,
+ * Runs a command without blocking the event loop: the moto proxy is served from this same process,
  * and a synchronous spawn would leave every request the provider makes unanswered.
  */
-export function terraform(cwd: string, args: string[], timeoutMs = 300_000): Promise<TerraformResult> {
-  const child = spawn('terraform', [...args, '-no-color'], {
-    cwd,
-    env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig(), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<TerraformResult> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timeoutMs = options.timeoutMs ?? 300_000;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       stderr += `\n[killed after ${timeoutMs} ms]`;
@@ -101,6 +102,15 @@ export function terraform(cwd: string, args: string[], timeoutMs = 300_000): Pro
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** The environment terraform runs with here: offline provider installation, no prompts. */
+export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, TF_CLI_CONFIG_FILE: cliConfig(), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0', ...extra };
+}
+
+export function terraform(cwd: string, args: string[], timeoutMs = 300_000, env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+  return runProcess('terraform', [...args, '-no-color'], { cwd, env: terraformEnv(env), timeoutMs });
 }
 
 export function describeTerraform(result: TerraformResult): string {
