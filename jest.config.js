@@ -1,4 +1,4 @@
-// Jest projects, each runnable alone: `npx jest --selectProjects unit|integration|e2e|infra`.
+// Jest projects, each runnable alone: `npx jest --selectProjects unit|integration|e2e|infra|reliability`.
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
@@ -28,6 +28,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/emulators-teardown.ts',
     }),
     project('e2e'),
+    project('reliability'),
     project('infra', { setupFilesAfterEnv: ['<rootDir>/test/support/cdktf-matchers.ts'] }),
   ],
   // A test that never settles fails at its own deadline; this is only the last resort.

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 
 export interface SecureBucketOptions {
   readonly bucket: string;
-  /** A KMS key ARN for SSE-KMS; S3-managed keys (SSE-S3) when absent. */
+  /** A customer-managed KMS key for SSE-KMS; the AWS-managed key (aws/s3) when absent. */
   readonly kmsKeyArn?: string | undefined;
   /** Expire objects (and old versions) after this many days; keep forever when absent. */
   readonly expireAfterDays?: number | undefined;
@@ -18,7 +18,7 @@ export interface SecureBucketOptions {
 }
 
 /**
- * An S3 bucket with every guard on: versioning, default encryption, all public access blocked,
+ * An S3 bucket with every guard on: versioning, KMS encryption, all public access blocked,
  * bucket-owner ownership (no ACLs), a policy refusing anything but TLS, and optional expiry.
  */
 export class SecureBucket extends Construct {
@@ -33,10 +33,11 @@ export class SecureBucket extends Construct {
       bucket,
       rule: [
         {
-          applyServerSideEncryptionByDefault: options.kmsKeyArn
-            ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: options.kmsKeyArn }
-            : { sseAlgorithm: 'AES256' },
-          bucketKeyEnabled: Boolean(options.kmsKeyArn),
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: 'aws:kms',
+            ...(options.kmsKeyArn ? { kmsMasterKeyId: options.kmsKeyArn } : {}),
+          },
+          bucketKeyEnabled: true,
         },
       ],
     });

@@ -59,26 +59,19 @@ export class Monitoring extends Construct {
         threshold: options.oldestMessageAgeSeconds,
         alarmDescription: 'Orders wait in order_queue: fulfill_order is failing, throttled or not consuming.',
       },
-      ...options.functions.flatMap((f): AlarmSpec[] => [
-        {
-          suffix: `${f.functionName.slice(prefix.length)}-errors`,
-          namespace: 'AWS/Lambda',
-          metricName: 'Errors',
-          dimensions: { FunctionName: f.functionName },
-          statistic: 'Sum',
-          threshold: 0,
-          alarmDescription: `${f.functionName} invocations failed.`,
-        },
-        {
-          suffix: `${f.functionName.slice(prefix.length)}-throttles`,
-          namespace: 'AWS/Lambda',
-          metricName: 'Throttles',
-          dimensions: { FunctionName: f.functionName },
-          statistic: 'Sum',
-          threshold: 0,
-          alarmDescription: `${f.functionName} invocations were throttled.`,
-        },
-      ]),
+      ...options.functions.flatMap((f) =>
+        (['Errors', 'Throttles'] as const).map(
+          (metricName): AlarmSpec => ({
+            suffix: `${f.functionName.slice(prefix.length)}-${metricName.toLowerCase()}`,
+            namespace: 'AWS/Lambda',
+            metricName,
+            dimensions: { FunctionName: f.functionName },
+            statistic: 'Sum',
+            threshold: 0,
+            alarmDescription: `${f.functionName} invocations ${metricName === 'Errors' ? 'failed' : 'were throttled'}.`,
+          }),
+        ),
+      ),
       {
         suffix: 'workflow-failed-executions',
         namespace: 'AWS/States',

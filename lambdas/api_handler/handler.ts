@@ -3,11 +3,14 @@ import { ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { parseOrderId, type OrderRecord } from '../shared/order';
 import type { OrderRepository } from '../shared/order-repository';
+import { inspectJson } from './json-body';
 import { bodyBytes, header, isJsonContentType, json, problem, RequestError, type HttpResponse } from './http';
 import type { OrderWorkflow } from './workflow-client';
 
 /** Orders are three short fields; anything near this size is not an order. */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** An order is one flat object; nesting beyond this is refused before it reaches the workflow. */
+export const MAX_JSON_DEPTH = 32;
 
 export interface ApiHandlerDeps {
   readonly workflow: OrderWorkflow;
@@ -53,13 +56,25 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unk
       problem(413, 'Request body too large', [{ field: 'body', message: `must be at most ${maxBodyBytes} bytes` }]),
     );
   }
+  let text: string;
+  let parsed: unknown;
   try {
     // fatal: invalid UTF-8 is malformed input, not something to repair with U+FFFD.
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    parsed = JSON.parse(text);
   } catch {
     // The parser's message quotes the input; the client gets a fixed one.
     throw new RequestError(problem(400, 'Malformed JSON', [{ field: 'body', message: 'is not valid JSON' }]));
   }
+  const { duplicateKey, depth } = inspectJson(text);
+  if (duplicateKey !== undefined) {
+    const field = /^[A-Za-z0-9_]{1,64}$/.test(duplicateKey) ? duplicateKey : 'body';
+    throw new RequestError(problem(400, 'Malformed JSON', [{ field, message: 'appears more than once' }]));
+  }
+  if (depth > MAX_JSON_DEPTH) {
+    throw new RequestError(problem(400, 'Malformed JSON', [{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]));
+  }
+  return parsed;
 }
 
 /**

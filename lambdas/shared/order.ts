@@ -12,6 +12,9 @@ export const QUANTITY_MAX = 1000;
 
 // C0/C1 control characters: never a legitimate part of an item name, and a classic log-injection vector.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+// Text SQS cannot carry (U+FFFE, U+FFFF) and text that is not Unicode at all (unpaired surrogates, which
+// DynamoDB cannot store as UTF-8): accepting them would store an order that can never be enqueued.
+const NOT_UNICODE_TEXT = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function typeMessage(expected: string) {
   return (issue: v.BaseIssue<unknown>) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
@@ -29,6 +32,7 @@ const ItemSchema = v.pipe(
   v.check((item) => item.trim().length > 0, 'must not be empty'),
   v.maxLength(ITEM_MAX_LENGTH, `must be at most ${ITEM_MAX_LENGTH} characters`),
   v.check((item) => !CONTROL_CHARACTERS.test(item), 'must not contain control characters'),
+  v.check((item) => !NOT_UNICODE_TEXT.test(item), 'must be valid Unicode text'),
 );
 
 const QuantitySchema = v.pipe(

@@ -1,6 +1,7 @@
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createApiHandler, MAX_BODY_BYTES } from '../../lambdas/api_handler/handler';
+import { createApiHandler, MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../lambdas/api_handler/handler';
+import { inspectJson } from '../../lambdas/api_handler/json-body';
 import { StepFunctionsOrderWorkflow, type OrderWorkflow, type WorkflowOutcome } from '../../lambdas/api_handler/workflow-client';
 import type { OrderRecord } from '../../lambdas/shared/order';
 import { apiEvent } from '../support/api-events';
@@ -193,5 +194,41 @@ describe('StepFunctionsOrderWorkflow: faults only the SDK can inject', () => {
     sfn.on(StartSyncExecutionCommand).resolves({ status: 'TIMED_OUT', executionArn: 'arn:x', startDate: new Date(), stopDate: new Date() });
     const workflow = new StepFunctionsOrderWorkflow(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:1:stateMachine:m');
     await expect(workflow.submit({})).resolves.toEqual({ kind: 'failed', error: 'TIMED_OUT', executionArn: 'arn:x' });
+  });
+});
+
+describe('inspectJson', () => {
+  it.each([
+    ['{"a":1,"a":2}', 'a'],
+    ['{"order_id":"x","item":"y","quantity":1,"quantity":1000}', 'quantity'],
+    ['{"a":{"b":1,"b":2}}', 'b'],
+    ['{"a":[{"k":1},{"k":2}],"z":{"\\u0061":1,"a":2}}', 'a'],
+    ['{"a":"{\\"a\\":1}","b":"a:"}', undefined],
+    ['[{"a":1},{"a":1}]', undefined],
+    ['{"a":1,"b":{"a":2}}', undefined],
+  ])('%s has duplicate key %p', (text, expected) => {
+    expect(inspectJson(text).duplicateKey).toBe(expected);
+  });
+
+  it('measures nesting', () => {
+    expect(inspectJson('{"a":1}').depth).toBe(1);
+    expect(inspectJson('{"a":[{"b":"[[["}]}').depth).toBe(3);
+    expect(inspectJson('"x"').depth).toBe(0);
+  });
+
+  it('makes the API refuse deeply nested bodies before the workflow', async () => {
+    const { handler, submitted } = setup();
+    const response = await handler(apiEvent('POST', '/orders', { body: `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}` }));
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toEqual({ error: 'Malformed JSON', details: [{ field: 'body', message: 'nests deeper than 32 levels' }] });
+    expect(submitted).toHaveLength(0);
+  });
+
+  it('makes the API refuse an order with a duplicated key, naming it', async () => {
+    const { handler, submitted } = setup();
+    const response = await handler(apiEvent('POST', '/orders', { body: '{"order_id":"o-1","item":"pen","quantity":1,"quantity":1000}' }));
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toEqual({ error: 'Malformed JSON', details: [{ field: 'quantity', message: 'appears more than once' }] });
+    expect(submitted).toHaveLength(0);
   });
 });

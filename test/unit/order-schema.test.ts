@@ -47,6 +47,8 @@ describe('Order schema', () => {
     ['item too long', { item: 'x'.repeat(201) }, 'item', 'must be at most 200 characters'],
     ['item with a control character', { item: 'lap\u0000top' }, 'item', 'must not contain control characters'],
     ['item with a newline', { item: 'lap\ntop' }, 'item', 'must not contain control characters'],
+    ['item with U+FFFF, which SQS cannot carry', { item: 'lap\uFFFFtop' }, 'item', 'must be valid Unicode text'],
+    ['item with an unpaired surrogate', { item: 'lap\uD800top' }, 'item', 'must be valid Unicode text'],
     ['quantity fractional', { quantity: 1.5 }, 'quantity', 'must be an integer'],
     ['quantity a string', { quantity: '1' }, 'quantity', 'must be a number'],
     ['quantity too large', { quantity: 1001 }, 'quantity', 'must be at most 1000'],

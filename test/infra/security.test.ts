@@ -1,0 +1,182 @@
+import { Testing } from 'cdktf';
+import { buildApp } from '../../stacks/app';
+import { SECURITY_EXCEPTIONS } from '../../stacks/security-exceptions';
+import { resourcesOf, type TerraformJson } from '../support/synth';
+
+/**
+ * One test per checkov/trivy rule DOFS follows, run on the synthesized Terraform of every stack.
+ * The rules it deliberately does not follow are listed, with reasons, in stacks/security-exceptions.ts.
+ */
+function synthAll(env: Record<string, string>) {
+  const { stacks, cicd, bootstrap } = buildApp({ env });
+  const parse = (stack: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(stack)) as TerraformJson;
+  return { dev: parse(stacks[0]!), prod: parse(stacks[1]!), cicd: parse(cicd), bootstrap: parse(bootstrap) };
+}
+
+const defaults = synthAll({});
+const configured = synthAll({ DOFS_JWT_ISSUER: 'https://issuer.example.com', DOFS_JWT_AUDIENCE: 'dofs', DOFS_RESERVED_CONCURRENCY: 'api_handler=50', DOFS_PIPELINE_SOURCE: 'token' });
+const all = [...Object.values(defaults), ...Object.values(configured)];
+const every = (type: string) => all.flatMap((stack) => resourcesOf(stack, type));
+
+const SECRET_PATTERNS = [/AKIA[0-9A-Z]{16}/, /gh[pousr]_[A-Za-z0-9]{20,}/, /github_pat_/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /aws_secret_access_key/i];
+const SECRET_NAMES = /(secret|password|passwd|token|private_?key|api_?key|credential)/i;
+
+let checked = 0;
+const rule = (id: string, title: string, check: () => void) =>
+  it(`${id}: ${title}`, () => {
+    check();
+    checked += 1;
+  });
+
+describe('Security checks on the synthesized Terraform (checkov / trivy rules)', () => {
+  afterAll(() => {
+    process.stdout.write(`security: checks=${checked} exceptions=${SECURITY_EXCEPTIONS.length} (${SECURITY_EXCEPTIONS.map((e) => e.rule).join(', ')})\n`);
+  });
+
+  rule('CKV_AWS_27', 'SQS queues are encrypted', () => {
+    expect(every('aws_sqs_queue').length).toBeGreaterThan(0);
+    for (const queue of every('aws_sqs_queue')) expect(queue.sqs_managed_sse_enabled === true || Boolean(queue.kms_master_key_id)).toBe(true);
+  });
+
+  rule('CKV_AWS_168', 'no SQS queue policy allows every principal', () => {
+    for (const policy of every('aws_sqs_queue_policy')) expect(String(policy.policy)).not.toMatch(/"Principal"\s*:\s*"\*"/);
+    for (const allow of every('aws_sqs_queue_redrive_allow_policy')) expect(JSON.parse(String(allow.redrive_allow_policy))).toMatchObject({ redrivePermission: 'byQueue' });
+  });
+
+  rule('CKV_AWS_28', 'DynamoDB tables have point-in-time recovery', () => {
+    for (const table of every('aws_dynamodb_table')) expect(table.point_in_time_recovery).toEqual({ enabled: true });
+  });
+
+  rule('DynamoDB encryption at rest (CKV_AWS_119 with the AWS-managed key)', 'server-side encryption is on', () => {
+    for (const table of every('aws_dynamodb_table')) expect(table.server_side_encryption).toEqual({ enabled: true });
+  });
+
+  rule('CKV_AWS_66', 'every log group has a retention period', () => {
+    expect(every('aws_cloudwatch_log_group').length).toBeGreaterThan(0);
+    for (const group of every('aws_cloudwatch_log_group')) expect(group.retention_in_days).toBeGreaterThan(0);
+  });
+
+  rule('CKV_AWS_76', 'the API stage writes access logs', () => {
+    for (const stage of every('aws_apigatewayv2_stage')) expect(stage.access_log_settings).toMatchObject({ destination_arn: expect.any(String), format: expect.any(String) });
+  });
+
+  rule('Serverless lens', 'the API stage throttles', () => {
+    for (const stage of every('aws_apigatewayv2_stage')) {
+      expect(stage.default_route_settings).toMatchObject({ throttling_rate_limit: expect.any(Number), throttling_burst_limit: expect.any(Number) });
+    }
+  });
+
+  rule('CKV_AWS_309', 'route authorization is configurable: with an authorizer, every route requires it', () => {
+    for (const route of resourcesOf(configured.dev, 'aws_apigatewayv2_route')) expect(route.authorization_type).toBe('JWT');
+    expect(SECURITY_EXCEPTIONS.map((e) => e.rule)).toContain('CKV_AWS_309');
+  });
+
+  rule('CKV_AWS_50', 'Lambda functions trace with X-Ray', () => {
+    for (const fn of every('aws_lambda_function')) expect(fn.tracing_config).toEqual({ mode: 'Active' });
+  });
+
+  rule('CKV_AWS_363', 'Lambda functions use a supported runtime', () => {
+    for (const fn of every('aws_lambda_function')) expect(['nodejs22.x', 'nodejs24.x']).toContain(fn.runtime);
+  });
+
+  rule('CKV_AWS_115', 'reserved concurrency is configurable', () => {
+    const api = resourcesOf(configured.dev, 'aws_lambda_function').find((fn) => fn.function_name === 'dofs-dev-api_handler');
+    expect(api!.reserved_concurrent_executions).toBe(50);
+  });
+
+  rule('AWS-0067 (trivy)', 'Lambda permissions for API Gateway are scoped by source ARN', () => {
+    for (const permission of every('aws_lambda_permission')) expect(String(permission.source_arn)).toMatch(/^\$\{aws_apigatewayv2_api\.\w+\.execution_arn\}\//);
+  });
+
+  rule('CKV_AWS_284 / CKV_AWS_285', 'state machines trace, and log without execution data', () => {
+    for (const machine of every('aws_sfn_state_machine')) {
+      expect(machine.tracing_configuration).toEqual({ enabled: true });
+      expect(machine.logging_configuration).toMatchObject({ level: expect.stringMatching(/^(ERROR|ALL|FATAL)$/), include_execution_data: false });
+    }
+  });
+
+  rule('CKV_AWS_26', 'SNS topics are encrypted', () => {
+    for (const topic of every('aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
+  });
+
+  const buckets = () => every('aws_s3_bucket').length;
+  rule('CKV2_AWS_6', 'every S3 bucket blocks all public access', () => {
+    expect(buckets()).toBeGreaterThan(0);
+    const blocks = every('aws_s3_bucket_public_access_block');
+    expect(blocks).toHaveLength(buckets());
+    for (const block of blocks) expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  });
+
+  rule('CKV_AWS_21', 'every S3 bucket is versioned', () => {
+    const versioning = every('aws_s3_bucket_versioning');
+    expect(versioning).toHaveLength(buckets());
+    for (const v of versioning) expect(v.versioning_configuration).toEqual({ status: 'Enabled' });
+  });
+
+  rule('CKV_AWS_145', 'every S3 bucket is encrypted with KMS', () => {
+    const encryption = every('aws_s3_bucket_server_side_encryption_configuration');
+    expect(encryption).toHaveLength(buckets());
+    for (const e of encryption) expect((e.rule as { apply_server_side_encryption_by_default: { sse_algorithm: string } }[])[0]!.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+  });
+
+  rule('S3 TLS only (AWS Foundational S3.5)', 'every bucket policy denies requests without TLS', () => {
+    const policies = every('aws_s3_bucket_policy');
+    expect(policies).toHaveLength(buckets());
+    const documents = all.flatMap((stack) => Object.entries(stack.data?.aws_iam_policy_document ?? {}));
+    for (const policy of policies) {
+      const id = /aws_iam_policy_document\.(\w+)\.json/.exec(String(policy.policy))![1]!;
+      const [, doc] = documents.find(([name]) => name === id)!;
+      expect(doc.statement).toEqual([expect.objectContaining({ effect: 'Deny', condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] })]);
+    }
+  });
+
+  rule('CKV2_AWS_61', 'the artifact bucket expires what it stores', () => {
+    expect(resourcesOf(defaults.cicd, 'aws_s3_bucket_lifecycle_configuration')).toHaveLength(1);
+  });
+
+  rule('CKV_AWS_316 / CKV_AWS_314 / CKV_AWS_78', 'CodeBuild is not privileged, logs to CloudWatch, encrypts its output', () => {
+    expect(every('aws_codebuild_project').length).toBeGreaterThan(0);
+    for (const project of every('aws_codebuild_project')) {
+      expect(project).toMatchObject({ environment: { privileged_mode: false }, logs_config: { cloudwatch_logs: { status: 'ENABLED' } }, encryption_key: expect.any(String) });
+    }
+  });
+
+  rule('CKV_AWS_219', 'the pipeline artifact store uses a customer-managed KMS key', () => {
+    for (const pipeline of every('aws_codepipeline')) {
+      expect(pipeline.artifact_store).toEqual([expect.objectContaining({ encryption_key: { id: expect.stringMatching(/aws_kms_key\./), type: 'KMS' } })]);
+    }
+    for (const key of every('aws_kms_key')) expect(key.enable_key_rotation).toBe(true);
+  });
+
+  rule('CKV_AWS_45', 'no secrets in Lambda or CodeBuild environment variables', () => {
+    const lambdaVars = every('aws_lambda_function').flatMap((fn) => Object.entries((fn.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}));
+    const buildVars = every('aws_codebuild_project').flatMap((p) => ((p.environment as { environment_variable?: { name: string; value: string }[] }).environment_variable ?? []).map((v) => [v.name, v.value] as const));
+    for (const [name, value] of [...lambdaVars, ...buildVars]) {
+      expect({ name, secretName: SECRET_NAMES.test(name) }).toEqual({ name, secretName: false });
+      for (const pattern of SECRET_PATTERNS) expect(String(value)).not.toMatch(pattern);
+    }
+  });
+
+  rule('No secrets in synthesized output', 'no key, token or private key anywhere in any stack', () => {
+    for (const stack of all) for (const pattern of SECRET_PATTERNS) expect(JSON.stringify(stack)).not.toMatch(pattern);
+    const variables = (configured.cicd as unknown as { variable: Record<string, { sensitive?: boolean; default?: unknown }> }).variable;
+    expect(variables.github_token).toEqual(expect.objectContaining({ sensitive: true }));
+    expect(variables.github_token).not.toHaveProperty('default');
+  });
+
+  rule('CKV_AWS_355 / CKV_AWS_290 (no wildcard IAM actions)', 'no policy allows `*` or a whole service', () => {
+    for (const stack of all) {
+      for (const doc of Object.values(stack.data?.aws_iam_policy_document ?? {})) {
+        for (const statement of doc.statement as { effect?: string; actions?: string[] }[]) {
+          if (statement.effect === 'Deny') continue;
+          for (const action of statement.actions ?? []) expect({ action, wildcard: action === '*' || /:\*$/.test(action) }).toEqual({ action, wildcard: false });
+        }
+      }
+    }
+  });
+
+  it('names a reason for every rule it does not follow', () => {
+    for (const exception of SECURITY_EXCEPTIONS) expect(exception.reason.length).toBeGreaterThan(40);
+    expect(new Set(SECURITY_EXCEPTIONS.map((e) => e.rule)).size).toBe(SECURITY_EXCEPTIONS.length);
+  });
+});
