@@ -34,6 +34,8 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
   let server: Server;
   let history: ExecutionHistory;
   let workflow: StepFunctionsOrderWorkflow;
+  /** SendMessage calls still to fail: the enqueue step's SQS faults. */
+  let failingSends = 0;
 
   beforeAll(async () => {
     aws = await createTestAws();
@@ -44,7 +46,18 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
         validator: asLambda(createValidatorHandler({ logger: silentLogger() }) as never),
         orderStorage: asLambda(createOrderStorageHandler({ orders, clock, logger: silentLogger() })),
       },
-      aws.sqs,
+      new Proxy(aws.sqs, {
+        get: (target, key) =>
+          key === 'send'
+            ? (command: Parameters<typeof target.send>[0]) => {
+                if (failingSends > 0) {
+                  failingSends -= 1;
+                  return Promise.reject(Object.assign(new Error('injected'), { name: 'SQS.AmazonSQSException' }));
+                }
+                return target.send(command);
+              }
+            : Reflect.get(target, key),
+      }),
     );
     const definition = buildOrderWorkflow({
       validatorFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:validator',
@@ -85,6 +98,17 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
     expect(execution!.states.filter((s) => s.event === 'entered').map((s) => s.name)).toEqual([S.validate, S.rejectInvalid]);
     expect(await new OrderRepository(aws.db, aws.resources.ordersTable).get('wf-bad')).toBeUndefined();
   });
+
+  it('an enqueue that keeps failing is a failed workflow (502), and the same POST again recovers the order', async () => {
+    const order = { order_id: 'wf-sqs-down', item: 'desk', quantity: 1 };
+    failingSends = 4; // the first attempt and all 3 retries
+    await expect(workflow.submit(order)).resolves.toMatchObject({ kind: 'failed' });
+    expect(failingSends).toBe(0);
+    // Stored but never acknowledged: the client's retry (a duplicate) enqueues it after all.
+    await expect(workflow.submit(order)).resolves.toEqual({ kind: 'accepted', orderId: 'wf-sqs-down', status: 'PENDING', duplicate: true });
+    const received = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.resources.orderQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect((received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '').order_id)).toContain('wf-sqs-down');
+  }, 30_000);
 
   it('answers a duplicate with its status and a different payload with a conflict', async () => {
     const order = { order_id: 'wf-dup', item: 'phone', quantity: 1 };
