@@ -90,7 +90,8 @@ describe('The local runtime (npm start)', () => {
 
       const second = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '1.0', DOFS_VISIBILITY_TIMEOUT: '60' });
       try {
-        expect(second.stdout[0]).toMatch(/1 pending orders re-sent/);
+        // Handlers may already log before the ready line (the queue pollers start first).
+        expect(second.stdout.find((line) => line.includes('ready on'))).toMatch(/1 pending orders re-sent/);
         const order = await waitFor('stuck-1 fulfilled', async () => {
           const { body } = await request(`${second.url}/orders/stuck-1`);
           return body.status === 'FULFILLED' ? body : undefined;

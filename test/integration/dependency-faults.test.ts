@@ -3,7 +3,7 @@ import { createFulfillOrderHandler } from '../../lambdas/fulfill_order/handler';
 import { createOrderStorageHandler } from '../../lambdas/order_storage/handler';
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { createTestAws, type TestAws } from '../support/aws';
-import { withFaults } from '../support/faults';
+import { withFaults as injectFaults, type Fault } from '../support/faults';
 import { captureLogger, silentLogger } from '../support/logger';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
 
@@ -19,6 +19,17 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
   let aws: TestAws;
   let orders: OrderRepository;
   let failedOrders: FailedOrderRepository;
+  let injected = 0;
+  const faultyClients: { injected: number }[] = [];
+  const withFaults = (client: Parameters<typeof injectFaults>[0], faults: Fault[]) => {
+    const faulty = injectFaults(client, faults);
+    faultyClients.push(faulty);
+    return faulty;
+  };
+  afterAll(() => {
+    injected = faultyClients.reduce((sum, client) => sum + client.injected, 0);
+    process.stdout.write(`reliability: dependency-faults scenarios=6 faults_injected=${injected} (each test asserts lost=0 duplicated=0)\n`);
+  });
   beforeAll(async () => {
     aws = await createTestAws();
     orders = new OrderRepository(aws.db, aws.resources.ordersTable);
