@@ -38,6 +38,7 @@ export function readStatements(s: Scope): PolicyStatement[] {
     { sid: 'ReadLogGroups', actions: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'], resources: logGroupArns(s) },
     // DescribeLogGroups is authorized per account and region, not per log group.
     { sid: 'ListLogGroups', actions: ['logs:DescribeLogGroups'], resources: [arn(s, 'logs', 'log-group:*')] },
+    { sid: 'ReadRules', actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'], resources: [arn(s, 'events', `rule/${p}*`)] },
     { sid: 'ReadAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], resources: [arn(s, 'cloudwatch', `alarm:${p}*`)] },
     { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: [`arn:aws:cloudwatch::${s.account}:dashboard/${p}*`] },
     { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], resources: [arn(s, 'sns', `${p}*`)] },
@@ -101,6 +102,7 @@ export function writeStatements(s: Scope): PolicyStatement[] {
       actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies'],
       resources: ['*'],
     },
+    { sid: 'WriteRules', actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource'], resources: [arn(s, 'events', `rule/${p}*`)] },
     { sid: 'WriteAlarms', actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: [arn(s, 'cloudwatch', `alarm:${p}*`)] },
     { sid: 'WriteDashboards', actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'], resources: [`arn:aws:cloudwatch::${s.account}:dashboard/${p}*`] },
     { sid: 'WriteTopics', actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource', 'sns:UntagResource'], resources: [arn(s, 'sns', `${p}*`)] },
@@ -114,7 +116,7 @@ export function writeStatements(s: Scope): PolicyStatement[] {
 export function boundaryStatements(s: Scope): PolicyStatement[] {
   const p = s.prefix;
   return [
-    { sid: 'DofsData', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [arn(s, 'dynamodb', `table/${p}*`)] },
+    { sid: 'DofsData', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: [arn(s, 'dynamodb', `table/${p}*`)] },
     { sid: 'DofsQueues', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [arn(s, 'sqs', `${p}*`)] },
     { sid: 'DofsWorkflow', actions: ['states:StartSyncExecution'], resources: [arn(s, 'states', `stateMachine:${p}*`)] },
     { sid: 'DofsTasks', actions: ['lambda:InvokeFunction'], resources: [arn(s, 'lambda', `function:${p}*`)] },

@@ -35,6 +35,6 @@ export async function startSqs(dataDir: DataDir): Promise<Emulator> {
   const { startFauxqs } = await import('fauxqs');
   const path = dataDir ? join(dataDir, 'sqs') : undefined;
   if (path) mkdirSync(path, { recursive: true });
-  const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false, ...(path ? { dataDir: path } : {}) });
+  const server = await startFauxqs({ port: 0, logger: false, ...(path ? { dataDir: path } : {}) });
   return { endpoint: `http://127.0.0.1:${server.port}`, close: () => server.stop() };
 }

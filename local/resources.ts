@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { resourceName } from '../topology/names';
 import { ORDER_DLQ, ORDER_QUEUE, redrivePolicy, type QueueDefinition } from '../topology/queues';
-import { FAILED_ORDERS_TABLE, ORDERS_TABLE, type TableDefinition } from '../topology/tables';
+import { FAILED_ORDERS_TABLE, keyAttributes, ORDERS_TABLE, type TableDefinition } from '../topology/tables';
 
 export interface LocalResources {
   readonly ordersTable: string;
@@ -34,9 +34,21 @@ async function ensureTable(dynamodb: DynamoDBClient, name: string, table: TableD
     await dynamodb.send(
       new CreateTableCommand({
         TableName: name,
-        AttributeDefinitions: [{ AttributeName: table.partitionKey.name, AttributeType: table.partitionKey.type }],
+        AttributeDefinitions: keyAttributes(table).map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
         KeySchema: [{ AttributeName: table.partitionKey.name, KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(table.indexes
+          ? {
+              GlobalSecondaryIndexes: table.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+                  { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+                ],
+                Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projected] },
+              })),
+            }
+          : {}),
       }),
     );
   } catch (error) {

@@ -1,10 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Server } from 'node:http';
-import { createDocumentClient } from '../lambdas/shared/clients/dynamodb';
 import { ENV } from '../lambdas/shared/config';
-import type { OrderRecord } from '../lambdas/shared/order';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
 import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
@@ -68,30 +65,6 @@ function configureHandlerEnvironment(dynamo: Emulator, sqs: Emulator, sfnEndpoin
   else process.env[ENV.failureThreshold] = failureThreshold;
 }
 
-/** Orders left PENDING by an earlier run: their queue messages may be gone, so send them again. */
-async function redrivePending(db: DynamoDBDocumentClient, sqs: SQSClient, resources: LocalResources): Promise<number> {
-  let redriven = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: resources.ordersTable,
-        FilterExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': 'PENDING' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const order of (page.Items ?? []) as OrderRecord[]) {
-      const message = { order_id: order.order_id, item: order.item, quantity: order.quantity };
-      await sqs.send(new SendMessageCommand({ QueueUrl: resources.orderQueueUrl, MessageBody: JSON.stringify(message) }));
-      redriven += 1;
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return redriven;
-}
-
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -149,7 +122,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       stoppers.push(() => source.stop());
     }
 
-    const redriven = options.dataDir ? await redrivePending(createDocumentClient(dynamodb), sqs, resources) : 0;
+    // Orders left PENDING by an earlier run may have lost their message: the deployed pending sweeper,
+    // run once now for every PENDING order, sends them again.
+    const { redriven } = (await functions.pending_sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number };
 
     const describe = () => ({
       region: LOCAL_REGION,

@@ -14,6 +14,8 @@ import { DofsFunction } from './function';
 import { Monitoring } from './monitoring';
 import { OrderQueues } from './queues';
 import { OrderTables } from './tables';
+import { PendingSweep } from './recovery';
+import { BY_STATUS_INDEX } from '../topology/tables';
 import { OrderWorkflow } from './workflow';
 
 export interface DofsStackOptions {
@@ -42,7 +44,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
   stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }
 
-/** One DOFS environment: API, five functions, workflow, tables, queues, event sources and monitoring. */
+/** One DOFS environment: API, the functions, workflow, tables, queues, event sources, recovery and monitoring. */
 export class DofsStack extends TerraformStack {
   readonly api: OrderApi;
   readonly tables: OrderTables;
@@ -102,7 +104,19 @@ export class DofsStack extends TerraformStack {
       OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:GetItem']),
       this.workflow.startSyncAccess(ENV.stateMachineArn),
     ]);
-    this.functions = { api_handler: apiHandler, validator, order_storage: orderStorage, fulfill_order: fulfillOrder, dlq_handler: dlqHandler };
+    const pendingSweeper = fn('pending_sweeper', [
+      OrderTables.indexAccess(orders, BY_STATUS_INDEX.name, 'orders', ENV.ordersTable),
+      OrderQueues.producer(orderQueue, 'order_queue', ENV.orderQueueUrl),
+    ]);
+    new PendingSweep(this, 'pending_sweep', { environment, sweeper: pendingSweeper });
+    this.functions = {
+      api_handler: apiHandler,
+      validator,
+      order_storage: orderStorage,
+      fulfill_order: fulfillOrder,
+      dlq_handler: dlqHandler,
+      pending_sweeper: pendingSweeper,
+    };
 
     queueEventSource(this, 'order_queue_to_fulfill_order', orderQueue, fulfillOrder, ORDER_QUEUE_EVENT_SOURCE);
     queueEventSource(this, 'order_dlq_to_dlq_handler', orderDlq, dlqHandler, ORDER_DLQ_EVENT_SOURCE);

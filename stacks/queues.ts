@@ -36,6 +36,11 @@ export class OrderQueues extends Construct {
     });
   }
 
+  /** Sending to a queue, with its URL in `variable`. */
+  static producer(queue: SqsQueue, label: string, variable: string): Binding {
+    return binding({ sid: sid('Send', label), actions: ['sqs:SendMessage'], resources: [queue.arn] }, { [variable]: queue.url });
+  }
+
   /** What a Lambda event source mapping needs to drain a queue, and nothing more. */
   static consumer(queue: SqsQueue, label: string): Binding {
     return binding({

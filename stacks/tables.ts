@@ -1,7 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Construct } from 'constructs';
 import { resourceName } from '../topology/names';
-import { FAILED_ORDERS_TABLE, ORDERS_TABLE, type TableDefinition } from '../topology/tables';
+import { FAILED_ORDERS_TABLE, keyAttributes, ORDERS_TABLE, type TableDefinition } from '../topology/tables';
 import { binding, sid, type Binding } from './access';
 
 export interface TablesOptions {
@@ -21,13 +21,25 @@ export class OrderTables extends Construct {
         name: resourceName(options.environment, definition.baseName),
         billingMode: 'PAY_PER_REQUEST',
         hashKey: definition.partitionKey.name,
-        attribute: [{ name: definition.partitionKey.name, type: definition.partitionKey.type }],
+        attribute: keyAttributes(definition).map((a) => ({ name: a.name, type: a.type })),
+        globalSecondaryIndex: (definition.indexes ?? []).map((index) => ({
+          name: index.name,
+          hashKey: index.partitionKey.name,
+          rangeKey: index.sortKey.name,
+          projectionType: 'INCLUDE',
+          nonKeyAttributes: [...index.projected],
+        })),
         serverSideEncryption: { enabled: true },
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: options.deletionProtection,
       });
     this.orders = table(ORDERS_TABLE);
     this.failedOrders = table(FAILED_ORDERS_TABLE);
+  }
+
+  /** Query on one index of a table (the table's name goes in `variable`). */
+  static indexAccess(table: DynamodbTable, index: string, label: string, variable: string): Binding {
+    return binding({ sid: sid(label, index, 'Index'), actions: ['dynamodb:Query'], resources: [`${table.arn}/index/${index}`] }, { [variable]: table.name });
   }
 
   /** Exactly `actions` on one table, with the table's name in `variable`. */

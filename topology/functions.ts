@@ -2,7 +2,7 @@
  * The five Lambda functions: entry points, sizes and timeouts. The build, the stacks and the local
  * runtime all read this list, so a timeout changed here changes the queue visibility timeout too.
  */
-export type FunctionKey = 'api_handler' | 'validator' | 'order_storage' | 'fulfill_order' | 'dlq_handler';
+export type FunctionKey = 'api_handler' | 'validator' | 'order_storage' | 'fulfill_order' | 'dlq_handler' | 'pending_sweeper';
 
 export interface FunctionDefinition {
   readonly key: FunctionKey;
@@ -24,6 +24,15 @@ export const FUNCTIONS: Readonly<Record<FunctionKey, FunctionDefinition>> = {
   order_storage: define('order_storage', 5, 128, 'Stores a PENDING order idempotently'),
   fulfill_order: define('fulfill_order', 10, 128, 'Fulfills orders from order_queue (partial batch failures)'),
   dlq_handler: define('dlq_handler', 10, 128, 'Records orders from order_dlq in failed_orders'),
+  pending_sweeper: define('pending_sweeper', 60, 128, 'Re-sends orders left PENDING (an enqueue that never happened) to order_queue'),
 };
+
+/**
+ * Recovery of orders stuck in PENDING: stored, but their message never reached order_queue (the
+ * workflow failed after StoreOrder and the client never retried). Every few minutes the sweeper re-sends
+ * PENDING orders untouched for longer than any normal fulfillment takes (3 receives x 60 s visibility).
+ */
+export const PENDING_SWEEP_SCHEDULE = 'rate(5 minutes)';
+export const PENDING_REDRIVE_AFTER_SECONDS = 15 * 60;
 
 export const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];

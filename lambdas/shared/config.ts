@@ -12,6 +12,7 @@ export const ENV = {
   orderQueueUrl: 'ORDER_QUEUE_URL',
   stateMachineArn: 'STATE_MACHINE_ARN',
   failureThreshold: 'FAILURE_THRESHOLD',
+  pendingRedriveAfterSeconds: 'PENDING_REDRIVE_AFTER_SECONDS',
 } as const;
 
 /** Never fail: a fresh deployment fulfills every order; set 0.0 to send every order to the DLQ. */
@@ -34,6 +35,15 @@ export function requireUrl(env: Env, name: string): string {
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
     throw new ConfigError(name, 'must be an http(s) URL');
   }
+  return value;
+}
+
+/** A whole number of seconds, or the default when unset. */
+export function readSeconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(name, `must be a whole number of seconds (got "${raw.slice(0, 20)}")`);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BY_STATUS_INDEX } from '../../topology/tables';
 import type { Order, OrderRecord } from './order';
 
 export type CreateResult = { created: true; record: OrderRecord } | { created: false; existing: OrderRecord };
@@ -47,6 +48,25 @@ export class OrderRepository {
     // The condition failed, so the item exists; absent here only if deleted in between.
     if (!existing) throw new Error(`order ${order.order_id} vanished during an idempotent create`);
     return { created: false, existing };
+  }
+
+  /** PENDING orders last changed before `before` (ISO time), through the by_status index, page by page. */
+  async *pendingSince(before: string): AsyncGenerator<Pick<OrderRecord, 'order_id' | 'item' | 'quantity'>> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_STATUS_INDEX.name,
+          KeyConditionExpression: '#status = :pending AND updated_at < :before',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':before': before },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield* (page.Items ?? []) as OrderRecord[];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   /** PENDING -> FULFILLED. False when the order is not PENDING (already terminal, or unknown). */

@@ -66,6 +66,12 @@ const EXPECTED: Record<string, string[]> = {
     'dynamodb:PutItem aws_dynamodb_table:dofs-dev-failed_orders',
     ...consume('order_dlq'),
   ],
+  'dofs-dev-pending_sweeper': [
+    ...logs('pending_sweeper'),
+    ...xray,
+    'dynamodb:Query aws_dynamodb_table:dofs-dev-orders/index/by_status',
+    'sqs:SendMessage aws_sqs_queue:dofs-dev-order_queue',
+  ],
   'dofs-dev-order-workflow': [
     'lambda:InvokeFunction aws_lambda_function:dofs-dev-validator',
     'lambda:InvokeFunction aws_lambda_function:dofs-dev-validator:*',

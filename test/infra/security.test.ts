@@ -84,8 +84,10 @@ describe('Security checks on the synthesized Terraform (checkov / trivy rules)',
     expect(api!.reserved_concurrent_executions).toBe(50);
   });
 
-  rule('AWS-0067 (trivy)', 'Lambda permissions for API Gateway are scoped by source ARN', () => {
-    for (const permission of every('aws_lambda_permission')) expect(String(permission.source_arn)).toMatch(/^\$\{aws_apigatewayv2_api\.\w+\.execution_arn\}\//);
+  rule('AWS-0067 (trivy)', 'every Lambda permission is scoped by source ARN', () => {
+    for (const permission of every('aws_lambda_permission')) {
+      expect(String(permission.source_arn)).toMatch(/^\$\{(aws_apigatewayv2_api\.\w+\.execution_arn\}\/|aws_cloudwatch_event_rule\.\w+\.arn\}$)/);
+    }
   });
 
   rule('CKV_AWS_284 / CKV_AWS_285', 'state machines trace, and log without execution data', () => {

@@ -53,7 +53,14 @@ describe('Construct: OrderTables', () => {
       name: 'dofs-dev-orders',
       billing_mode: 'PAY_PER_REQUEST',
       hash_key: 'order_id',
-      attribute: [{ name: 'order_id', type: 'S' }],
+      attribute: [
+        { name: 'order_id', type: 'S' },
+        { name: 'status', type: 'S' },
+        { name: 'updated_at', type: 'S' },
+      ],
+      global_secondary_index: [
+        { name: 'by_status', hash_key: 'status', range_key: 'updated_at', projection_type: 'INCLUDE', non_key_attributes: ['item', 'quantity'] },
+      ],
       server_side_encryption: { enabled: true },
       point_in_time_recovery: { enabled: true },
       deletion_protection_enabled: false,
@@ -99,6 +106,7 @@ describe('Construct: DofsFunction', () => {
     order_storage: ['ORDERS_TABLE'],
     fulfill_order: ['FAILURE_THRESHOLD', 'ORDERS_TABLE'],
     dlq_handler: ['FAILED_ORDERS_TABLE', 'ORDERS_TABLE'],
+    pending_sweeper: ['ORDERS_TABLE', 'ORDER_QUEUE_URL'],
   };
 
   it.each(FUNCTION_KEYS)('%s runs nodejs22.x on arm64 with tracing, its sizes, and only its variables', (key) => {
@@ -218,6 +226,16 @@ describe('Construct: OrderApi', () => {
     const routes = resourcesOf(JSON.parse(secured) as TerraformJson, 'aws_apigatewayv2_route');
     expect(routes.map((r) => r.authorization_type)).toEqual(['JWT', 'JWT', 'JWT']);
     expect(dev).not.toHaveResource(Apigatewayv2Authorizer);
+  });
+});
+
+describe('Construct: PendingSweep', () => {
+  it('runs the pending sweeper every 5 minutes, and only that rule may invoke it', () => {
+    const [rule] = resourcesOf(devJson, 'aws_cloudwatch_event_rule');
+    expect(rule).toMatchObject({ name: 'dofs-dev-pending-sweep', schedule_expression: 'rate(5 minutes)' });
+    expect(resourcesOf(devJson, 'aws_cloudwatch_event_target')).toEqual([expect.objectContaining({ arn: expect.stringMatching(/pending_sweeper_function_\w+\.arn/) })]);
+    const permission = resourcesOf(devJson, 'aws_lambda_permission').find((p) => p.principal === 'events.amazonaws.com');
+    expect(permission).toMatchObject({ source_arn: expect.stringMatching(/aws_cloudwatch_event_rule\.pending_sweep_schedule_\w+\.arn/) });
   });
 });
 

@@ -198,7 +198,7 @@ async function forwardPatched(
 }
 
 /** The services the stack uses; every one is pointed at moto. */
-const SERVICES = ['apigatewayv2', 'cloudwatch', 'logs', 'dynamodb', 'iam', 'lambda', 'sfn', 'sns', 'sqs', 'sts', 's3', 'kms', 'codebuild', 'codepipeline', 'codestarconnections'];
+const SERVICES = ['apigatewayv2', 'cloudwatch', 'logs', 'dynamodb', 'iam', 'lambda', 'sfn', 'sns', 'sqs', 'sts', 's3', 'kms', 'codebuild', 'codepipeline', 'codestarconnections', 'events'];
 
 /** A Terraform override file (merged into the stack's provider block) that sends every call to moto. */
 export function motoProviderOverride(endpoint: string): unknown {

@@ -8,9 +8,11 @@ const ENTRY_POINTS: [string, Record<string, string>, string][] = [
   ['order_storage', {}, 'ORDERS_TABLE is required but not set'],
   ['fulfill_order', { ORDERS_TABLE: 'orders', FAILURE_THRESHOLD: '2' }, 'FAILURE_THRESHOLD must be a number between 0.0 and 1.0 (got "2")'],
   ['dlq_handler', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
+  ['pending_sweeper', { ORDERS_TABLE: 'orders' }, 'ORDER_QUEUE_URL is required but not set'],
+  ['pending_sweeper', { ORDERS_TABLE: 'orders', ORDER_QUEUE_URL: 'https://sqs/q', PENDING_REDRIVE_AFTER_SECONDS: 'soon' }, 'PENDING_REDRIVE_AFTER_SECONDS must be a whole number of seconds (got "soon")'],
 ];
 
-const CONFIG_VARIABLES = ['ORDERS_TABLE', 'FAILED_ORDERS_TABLE', 'ORDER_QUEUE_URL', 'STATE_MACHINE_ARN', 'FAILURE_THRESHOLD'];
+const CONFIG_VARIABLES = ['ORDERS_TABLE', 'FAILED_ORDERS_TABLE', 'ORDER_QUEUE_URL', 'STATE_MACHINE_ARN', 'FAILURE_THRESHOLD', 'PENDING_REDRIVE_AFTER_SECONDS'];
 
 function importWith(handler: string, env: Record<string, string>): unknown {
   const saved = { ...process.env };
@@ -38,6 +40,7 @@ describe('Handler entry points', () => {
     ['order_storage', { ORDERS_TABLE: 'orders' }],
     ['fulfill_order', { ORDERS_TABLE: 'orders' }],
     ['dlq_handler', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }],
+    ['pending_sweeper', { ORDERS_TABLE: 'orders', ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }],
   ])('%s starts with its variables and exports a handler function', (handler, env) => {
     expect(importWith(handler, env)).toEqual({ handler: expect.any(Function) });
   });

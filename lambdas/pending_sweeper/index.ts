@@ -1,0 +1,21 @@
+import { PENDING_REDRIVE_AFTER_SECONDS } from '../../topology/functions';
+import { systemClock } from '../shared/clock';
+import { createDocumentClient } from '../shared/clients/dynamodb';
+import { createSqsClient } from '../shared/clients/sqs';
+import { ENV, readSeconds, requireEnv, requireUrl } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { OrderRepository } from '../shared/order-repository';
+import { createPendingSweeperHandler } from './handler';
+
+const ordersTable = requireEnv(process.env, ENV.ordersTable);
+const orderQueueUrl = requireUrl(process.env, ENV.orderQueueUrl);
+const redriveAfterSeconds = readSeconds(process.env, ENV.pendingRedriveAfterSeconds, PENDING_REDRIVE_AFTER_SECONDS);
+
+export const handler = createPendingSweeperHandler({
+  orders: new OrderRepository(createDocumentClient(), ordersTable),
+  sqs: createSqsClient(),
+  orderQueueUrl,
+  redriveAfterSeconds,
+  clock: systemClock,
+  logger: createLogger('pending_sweeper'),
+});
