@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Server } from 'node:http';
 import { ENV } from '../lambdas/shared/config';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';

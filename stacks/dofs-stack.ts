@@ -6,6 +6,7 @@ import { ENV } from '../lambdas/shared/config';
 import type { FunctionKey } from '../topology/functions';
 import { PROJECT } from '../topology/names';
 import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
+import { BY_STATUS_INDEX } from '../topology/tables';
 import type { Binding } from './access';
 import { OrderApi } from './api';
 import type { DofsConfig } from './config';
@@ -13,9 +14,8 @@ import { queueEventSource } from './event-sources';
 import { DofsFunction } from './function';
 import { Monitoring } from './monitoring';
 import { OrderQueues } from './queues';
-import { OrderTables } from './tables';
 import { PendingSweep } from './recovery';
-import { BY_STATUS_INDEX } from '../topology/tables';
+import { OrderTables } from './tables';
 import { OrderWorkflow } from './workflow';
 
 export interface DofsStackOptions {
