@@ -3,6 +3,7 @@ import { createFulfillOrderHandler } from '../../lambdas/fulfill_order/handler';
 import { createOrderStorageHandler } from '../../lambdas/order_storage/handler';
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { createTestAws, type TestAws } from '../support/aws';
+import { fixedClock, orderFactory } from '../support/orders';
 import { withFaults as injectFaults, type Fault } from '../support/faults';
 import { captureLogger, silentLogger } from '../support/logger';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
@@ -11,9 +12,8 @@ import { sqsEvent, sqsRecord } from '../support/sqs-events';
  * DynamoDB faults injected into the handlers over real dynalite tables: each fault is retried or
  * reported as a batch failure, and no order is lost or applied twice.
  */
-const clock = () => '2026-01-01T00:00:00.000Z';
-let counter = 0;
-const newOrder = () => ({ order_id: `fault-${Date.now().toString(36)}-${(counter += 1)}`, item: 'lamp', quantity: 2 });
+const clock = fixedClock;
+const newOrder = orderFactory('fault', 'lamp', 2);
 
 describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
   let aws: TestAws;

@@ -4,12 +4,12 @@ import { createOrderStorageHandler } from '../../lambdas/order_storage/handler';
 import { OrderConflictError, ValidationError } from '../../lambdas/shared/errors';
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { createTestAws, type TestAws } from '../support/aws';
+import { fixedClock, orderFactory } from '../support/orders';
 import { captureLogger, silentLogger } from '../support/logger';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
 
-const clock = () => '2026-01-01T00:00:00.000Z';
-let counter = 0;
-const newOrder = () => ({ order_id: `order-${Date.now().toString(36)}-${(counter += 1)}`, item: 'laptop', quantity: 1 });
+const clock = fixedClock;
+const newOrder = orderFactory('order', 'laptop', 1);
 
 describe('Handlers against dynalite', () => {
   let aws: TestAws;
