@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
 import { request } from '../support/http';
+import { runtimeTables } from '../support/runtime-tables';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { waitFor } from '../support/wait';
 
@@ -18,15 +17,6 @@ async function waitForStatus(runtime: RuntimeProcess, orderId: string, expected:
   }, timeoutMs, 100);
 }
 
-async function tables(runtime: RuntimeProcess) {
-  const { body } = await request(`${runtime.url}/_local/resources`);
-  const { endpoints, resources } = body as { endpoints: { dynamodb: string }; resources: { ordersTable: string; failedOrdersTable: string } };
-  const db = createDocumentClient(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-  );
-  return { db, ...resources };
-}
-
 describe("The seed's scenarios on the local runtime", () => {
   describe('with the default FAILURE_THRESHOLD (never fail)', () => {
     let runtime: RuntimeProcess;
@@ -41,7 +31,7 @@ describe("The seed's scenarios on the local runtime", () => {
       expect(accepted.body).toEqual({ order_id: 'order-123', status: 'PENDING' });
       const order = await waitForStatus(runtime, 'order-123', 'FULFILLED');
       expect(order).toMatchObject({ ...seedOrder, status: 'FULFILLED', created_at: expect.any(String), updated_at: expect.any(String) });
-      const { db, ordersTable } = await tables(runtime);
+      const { db, ordersTable } = await runtimeTables(runtime.url);
       const { Item } = await db.send(new GetCommand({ TableName: ordersTable, Key: { order_id: 'order-123' } }));
       expect(Item).toMatchObject({ status: 'FULFILLED' });
       const fulfilled = runtime.logs().filter((l) => l.function === 'fulfill_order' && l.order_id === 'order-123');
@@ -63,7 +53,7 @@ describe("The seed's scenarios on the local runtime", () => {
       expect(execution).toMatchObject({ status: 'FAILED', error: 'ValidationError' });
       expect(execution!.states.filter((s) => s.event === 'entered').map((s) => s.name)).toEqual(['ValidateOrder', 'RejectInvalidOrder']);
       expect((await request(`${runtime.url}/orders/order-bad`)).status).toBe(404);
-      const { db, ordersTable } = await tables(runtime);
+      const { db, ordersTable } = await runtimeTables(runtime.url);
       const { Items = [] } = await db.send(new ScanCommand({ TableName: ordersTable }));
       expect(Items.map((i) => i.order_id)).not.toContain('order-bad');
     });
@@ -100,7 +90,7 @@ describe("The seed's scenarios on the local runtime", () => {
       const attempts = runtime.logs().filter((l) => l.function === 'fulfill_order' && l.order_id === 'order-123');
       expect(attempts.map((l) => [l.outcome, l.receive_count])).toEqual([['retry', 1], ['retry', 2], ['retry', 3]]);
 
-      const { db, failedOrdersTable } = await tables(runtime);
+      const { db, failedOrdersTable } = await runtimeTables(runtime.url);
       const { Items = [] } = await db.send(new ScanCommand({ TableName: failedOrdersTable }));
       expect(Items).toEqual([
         expect.objectContaining({ order_id: 'order-123', item: 'laptop', quantity: 1, attempts: 3, reason: expect.any(String), failed_at: expect.any(String) }),

@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { runtimeTables } from '../support/runtime-tables';
 import { pick } from './profile';
 
 /**
@@ -122,9 +121,8 @@ describe('Fuzzing the API (fast-check)', () => {
   }, pick(60_000, 600_000));
 
   it('stored nothing, and every log line is one JSON object', async () => {
-    const { body } = { body: (await (await fetch(`${runtime.url}/_local/resources`)).json()) as { endpoints: { dynamodb: string }; resources: { ordersTable: string } } };
-    const db = createDocumentClient(new DynamoDBClient({ region: 'us-east-1', endpoint: body.endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
-    const { Items = [] } = await db.send(new ScanCommand({ TableName: body.resources.ordersTable }));
+    const { db, ordersTable } = await runtimeTables(runtime.url);
+    const { Items = [] } = await db.send(new ScanCommand({ TableName: ordersTable }));
     const Count = Items.length;
     if (Count > 0) process.stdout.write(`stored: ${JSON.stringify(Items).slice(0, 2000)}\n`);
     // Everything but the runtime's one human-readable ready line.

@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
 import type { FailedOrderRecord } from '../../lambdas/shared/order-repository';
 import type { OrderRecord } from '../../lambdas/shared/order';
+import { runtimeTables } from '../support/runtime-tables';
 
 /** Sends `count` orders from `clients` concurrent clients; a client retries a 5xx or a dropped connection. */
 export async function sendOrders(
@@ -55,13 +54,7 @@ export interface TableSnapshot {
 
 /** Reads both tables through the runtime's DynamoDB endpoint. */
 export async function snapshot(baseUrl: string): Promise<TableSnapshot> {
-  const info = (await (await fetch(`${baseUrl}/_local/resources`)).json()) as {
-    endpoints: { dynamodb: string };
-    resources: { ordersTable: string; failedOrdersTable: string };
-  };
-  const db = createDocumentClient(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: info.endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-  );
+  const { db, ordersTable, failedOrdersTable } = await runtimeTables(baseUrl);
   const scan = async <T extends { order_id: string }>(table: string) => {
     const items = new Map<string, T>();
     let start: Record<string, unknown> | undefined;
@@ -72,7 +65,7 @@ export async function snapshot(baseUrl: string): Promise<TableSnapshot> {
     } while (start);
     return items;
   };
-  return { orders: await scan<OrderRecord>(info.resources.ordersTable), failedOrders: await scan<FailedOrderRecord>(info.resources.failedOrdersTable) };
+  return { orders: await scan<OrderRecord>(ordersTable), failedOrders: await scan<FailedOrderRecord>(failedOrdersTable) };
 }
 
 /** Checks the invariants over acknowledged orders and returns the summary figures. */

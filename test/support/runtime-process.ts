@@ -23,17 +23,8 @@ export interface RunResult {
 
 /** Starts `npm start`'s program (the built runtime) on a free port and waits for its ready line. */
 export async function startRuntimeProcess(env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DOFS_DATA_DIR: ':memory:', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const both: string[] = [];
+  const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  collectLines(child.stdout!, stdout, both);
-  collectLines(child.stderr!, stderr, both);
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`runtime not ready within ${timeoutMs} ms: ${stderr.join('\n')}`)), timeoutMs);
@@ -67,15 +58,7 @@ export async function startRuntimeProcess(env: Record<string, string> = {}, time
 
 /** Runs the runtime expecting it to exit on its own (a start-up error), with a deadline. */
 export function runRuntimeToExit(env: Record<string, string>, timeoutMs = 15_000): Promise<RunResult> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  collectLines(child.stdout!, stdout);
-  collectLines(child.stderr!, stderr);
+  const { child, stdout, stderr } = spawnRuntime(env);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -86,6 +69,21 @@ export function runRuntimeToExit(env: Record<string, string>, timeoutMs = 15_000
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The built runtime (in memory unless told otherwise), with its output collected line by line. */
+function spawnRuntime(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const both: string[] = [];
+  collectLines(child.stdout!, stdout, both);
+  collectLines(child.stderr!, stderr, both);
+  return { child, stdout, stderr, both };
 }
 
 function collectLines(stream: NodeJS.ReadableStream, ...into: string[][]): void {

@@ -34,7 +34,15 @@ function check(missing: string[], what: string): ToolCheck {
   return { available: false, reason };
 }
 
+let terraformCheck: ToolCheck | undefined;
+
+/** Checked once per test file, so a laptop without terraform sees the reason once. */
 export function terraformTools(): ToolCheck {
+  terraformCheck ??= checkTerraform();
+  return terraformCheck;
+}
+
+function checkTerraform(): ToolCheck {
   const missing: string[] = [];
   if (!commandWorks('terraform', ['version'])) missing.push('terraform is not on PATH');
   if (!providerMirror()) missing.push(`no plugin mirror holds hashicorp/aws ${PROVIDER_VERSION} (set DOFS_TF_PLUGIN_MIRROR)`);
