@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WorkerMessage, WorkerRequest } from './emulator-worker';
+import type { RequestCounts } from './stats';
 
 /**
  * The AWS emulators behind the local runtime and the integration tests: DynamoDB through dynalite
@@ -37,4 +40,46 @@ export async function startSqs(dataDir: DataDir): Promise<Emulator> {
   if (path) mkdirSync(path, { recursive: true });
   const server = await startFauxqs({ port: 0, logger: false, ...(path ? { dataDir: path } : {}) });
   return { endpoint: `http://127.0.0.1:${server.port}`, close: () => server.stop() };
+}
+
+export interface EmulatorThread {
+  readonly dynamodb: Emulator;
+  readonly sqs: Emulator;
+  /** Requests the emulators served so far, by service and operation. */
+  requestCounts(): Promise<RequestCounts>;
+  close(): Promise<void>;
+}
+
+/** Starts both emulators in a worker thread running `workerFile` (the built local/emulator-worker). */
+export async function startEmulatorThread(workerFile: string, dataDir: DataDir): Promise<EmulatorThread> {
+  const worker = new Worker(workerFile, { workerData: { dataDir } });
+  // Replies come back in the order the requests went out.
+  const waiting: ((message: WorkerMessage) => void)[] = [];
+  const failed = new Promise<never>((_, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the emulator thread exited with code ${code}`)));
+  });
+  failed.catch(() => undefined);
+  const ready = await Promise.race([
+    new Promise<WorkerMessage>((resolve) => worker.once('message', resolve)),
+    failed,
+  ]);
+  worker.on('message', (message: WorkerMessage) => waiting.shift()?.(message));
+  const ask = (request: WorkerRequest) =>
+    Promise.race([new Promise<WorkerMessage>((resolve) => {
+      waiting.push(resolve);
+      worker.postMessage(request);
+    }), failed]);
+  if (ready.type !== 'ready') throw new Error(`unexpected message from the emulator thread: ${ready.type}`);
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= ask({ type: 'stop' }).then(() => undefined, () => undefined).then(() => worker.terminate()).then(() => undefined));
+  return {
+    dynamodb: { endpoint: ready.dynamodb, close },
+    sqs: { endpoint: ready.sqs, close },
+    requestCounts: async () => {
+      const reply = await ask({ type: 'counts' });
+      return reply.type === 'counts' ? reply.counts : {};
+    },
+    close,
+  };
 }

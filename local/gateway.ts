@@ -54,14 +54,16 @@ function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
 /**
  * The HTTP API on localhost: every route goes to api_handler with a payload 2.0 event (as a `$default`
  * route would), plus the runtime's own GET /health, GET /_local/executions[/{name}] (workflow runs and
- * the states they passed) and GET /_local/resources (emulator endpoints and resource names).
+ * the states they passed), GET /_local/resources (emulator endpoints and resource names) and
+ * GET /_local/stats (requests, invocations and transitions so far: what AWS would bill).
  */
-export function createGateway(apiHandler: LocalFunction, executions: ExecutionHistory, describe: () => unknown): Server {
+export function createGateway(apiHandler: LocalFunction, executions: ExecutionHistory, describe: () => unknown, stats: () => Promise<unknown>): Server {
   return createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     try {
       if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok' });
       if (req.method === 'GET' && path === '/_local/resources') return sendJson(res, 200, describe());
+      if (req.method === 'GET' && path === '/_local/stats') return sendJson(res, 200, await stats());
       if (req.method === 'GET' && path.startsWith('/_local/executions')) {
         const name = decodeURIComponent(path.slice('/_local/executions'.length).replace(/^\//, ''));
         if (!name) {

@@ -54,7 +54,14 @@ function createContext(functionName: string, memoryMb: number, deadline: number)
  * Loads a handler from its esbuild bundle (the artifact that deploys) and invokes it the way Lambda
  * does: with a context, the function's timeout, and errors reported as errorType + message.
  */
-export async function loadFunction(bundleDir: string, key: FunctionKey, functionName: string): Promise<LocalFunction> {
+export type InvocationObserver = (functionName: string, durationMs: number, failed: boolean) => void;
+
+export async function loadFunction(
+  bundleDir: string,
+  key: FunctionKey,
+  functionName: string,
+  observe: InvocationObserver = () => undefined,
+): Promise<LocalFunction> {
   const definition = FUNCTIONS[key];
   const module = (await import(pathToFileURL(join(bundleDir, key, 'index.mjs')).href)) as { handler: Handler };
   return {
@@ -62,19 +69,24 @@ export async function loadFunction(bundleDir: string, key: FunctionKey, function
     functionName,
     async invoke(event: unknown) {
       const timeoutMs = definition.timeoutSeconds * 1000;
+      const started = performance.now();
+      let failed = true;
       const context = createContext(functionName, definition.memoryMb, Date.now() + timeoutMs);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new LambdaTimeoutError(functionName, definition.timeoutSeconds)), timeoutMs);
       });
       try {
-        return await Promise.race([module.handler(event, context), timeout]);
+        const result = await Promise.race([module.handler(event, context), timeout]);
+        failed = false;
+        return result;
       } catch (error) {
         if (error instanceof LambdaTimeoutError) throw error;
         const { name = 'Error', message = String(error), stack = '' } = error as Error;
         throw new LambdaFunctionError(name, message, stack.split('\n'));
       } finally {
         clearTimeout(timer);
+        observe(functionName, performance.now() - started, failed);
       }
     },
   };

@@ -5,9 +5,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSettings, SettingError } from './config';
-import { startRuntime, type Runtime } from './runtime';
+import { lockDataDir } from './data-lock';
+import { startEmulatorThread } from './emulators';
+import type { Runtime } from './runtime';
 
-const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'lambdas');
+const here = dirname(fileURLToPath(import.meta.url));
+const bundleDir = join(here, '..', 'lambdas');
+const emulatorWorker = join(here, 'emulator-worker.mjs');
 
 function explain(error: unknown, port: number): string {
   const { code, name, message } = error as NodeJS.ErrnoException;
@@ -37,7 +41,13 @@ async function main(): Promise<void> {
   }
   let runtime: Runtime;
   try {
-    runtime = await startRuntime({ ...settings, bundleDir });
+    const releaseDataDir = settings.dataDir ? lockDataDir(settings.dataDir) : undefined;
+    // The emulator thread boots on another core while this one loads the runtime, its SDK clients and
+    // the workflow interpreter (a chunk of their own, imported only now).
+    const emulators = startEmulatorThread(emulatorWorker, settings.dataDir);
+    emulators.catch(() => undefined);
+    const { startRuntime } = await import('./runtime');
+    runtime = await startRuntime({ ...settings, bundleDir, emulators, ...(releaseDataDir ? { releaseDataDir } : {}) });
   } catch (error) {
     process.stderr.write(`dofs: ${explain(error, settings.port)}\n`);
     process.exit(1);

@@ -5,15 +5,15 @@ import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
 import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
 import { buildOrderWorkflow } from '../topology/workflow';
-import { startDynamoDb, startSqs, type DataDir, type Emulator } from './emulators';
+import type { DataDir, Emulator, EmulatorThread } from './emulators';
 import { ExecutionHistory } from './executions';
 import { close, listen } from './http-util';
 import { createGateway } from './gateway';
-import { lockDataDir } from './data-lock';
 import { loadFunction, type LocalFunction } from './lambda-host';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
 import { SqsEventSource } from './sqs-event-source';
+import { RuntimeStats } from './stats';
 import { LocalStateMachine } from './step-functions';
 import { createWorkflowTasks } from './workflow-tasks';
 
@@ -29,6 +29,10 @@ export interface RuntimeOptions {
   readonly failureThreshold: string | undefined;
   /** Where the esbuild bundles are (dist/lambdas). */
   readonly bundleDir: string;
+  /** The emulator thread, started by the caller (after it locked the data directory). */
+  readonly emulators: Promise<EmulatorThread>;
+  /** Releases the data directory's lock when the runtime stops. */
+  readonly releaseDataDir?: () => void;
 }
 
 export interface Runtime {
@@ -70,14 +74,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    if (options.dataDir) {
-      const releaseLock = lockDataDir(options.dataDir);
-      stoppers.push(async () => releaseLock());
-    }
-    const dynamo = await startDynamoDb(options.dataDir);
-    stoppers.push(() => dynamo.close());
-    const sqsEmulator = await startSqs(options.dataDir);
-    stoppers.push(() => sqsEmulator.close());
+    stoppers.push(async () => options.releaseDataDir?.());
+    const emulators = await options.emulators;
+    stoppers.push(() => emulators.close());
+    const { dynamodb: dynamo, sqs: sqsEmulator } = emulators;
+    const stats = new RuntimeStats(() => emulators.requestCounts());
 
     const clientConfig = { region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
@@ -103,13 +104,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       { validator: (event) => functions.validator.invoke(event), orderStorage: (event) => functions.order_storage.invoke(event) },
       sqs,
     );
-    const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history);
+    const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history, (transitions, ms) =>
+      stats.recordExecution(transitions, ms),
+    );
     const sfnApi = createSfnApiServer(stateMachine);
     const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
     stoppers.push(() => close(sfnApi));
 
     configureHandlerEnvironment(dynamo, sqsEmulator, `http://127.0.0.1:${sfnPort}`, resources, stateMachineArn, options.failureThreshold);
-    for (const key of FUNCTION_KEYS) functions[key] = await loadFunction(options.bundleDir, key, functionName(key));
+    const observe = (name: string, ms: number, failed: boolean) => stats.recordInvocation(name, ms, failed);
+    const loaded = await Promise.all(FUNCTION_KEYS.map((key) => loadFunction(options.bundleDir, key, functionName(key), observe)));
+    for (const fn of loaded) functions[fn.key] = fn;
 
     const onError = (error: unknown) => process.stderr.write(`event source error: ${(error as Error).message}\n`);
     const sources = [
@@ -131,7 +136,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       resources: { ...resources, stateMachineArn },
       functions: FUNCTION_KEYS.map(functionName),
     });
-    const gateway = createGateway(functions.api_handler, history, describe);
+    const gateway = createGateway(functions.api_handler, history, describe, () => stats.snapshot());
     const port = await listen(gateway, options.port, options.host);
     stoppers.push(() => close(gateway));
 

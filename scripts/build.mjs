@@ -1,31 +1,88 @@
-// Bundles the five Lambda handlers (the artifacts that deploy) and the local runtime with esbuild.
+// Bundles the Lambda handlers (the artifacts that deploy), the local runtime, the benchmark and the cdktf app.
+// Skips the work when nothing it read has changed since the last build (`--force` rebuilds anyway).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { zipSync } from 'fflate';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { lambdaBundleOptions } from './lambda-bundle.mjs';
 
 const lambdas = readdirSync('lambdas').filter((dir) => existsSync(`lambdas/${dir}/index.ts`));
 
+// Every file the last build read (from esbuild's metafiles), plus what decides how it builds: the
+// lockfile (dependencies), the TypeScript config and this script. Size and mtime, as make would.
+const INPUTS_FILE = 'dist/.build-inputs.json';
+const BUILD_CONFIG = ['package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/lambda-bundle.mjs'];
+const signature = (path) => {
+  try {
+    const { size, mtimeMs } = statSync(path);
+    return `${size}:${mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+};
+
+function upToDate() {
+  if (process.argv.includes('--force')) return false;
+  try {
+    const { entries, inputs, outputs } = JSON.parse(readFileSync(INPUTS_FILE, 'utf8'));
+    return (
+      entries === lambdas.join(',') &&
+      outputs.every((path) => existsSync(path)) &&
+      Object.entries(inputs).every(([path, recorded]) => signature(path) === recorded)
+    );
+  } catch {
+    return false;
+  }
+}
+
+// The deployment zips are for synth and deploy; `npm start` runs the bundles and skips them (--no-zip).
+const withZips = !process.argv.includes('--no-zip');
+
+// Zip archives record a modification time: a fixed one (as SOURCE_DATE_EPOCH would) makes an unchanged
+// bundle zip to the same bytes, so Terraform's source_code_hash changes only when the code does. Made
+// here rather than by cdktf: its ARCHIVE assets spawn one Node process per function and stack at every
+// synth (3 s of a 4 s synth). Mode 0644 so that Lambda can read the file.
+const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
+function zipMissingBundles() {
+  for (const name of lambdas) {
+    const archive = `dist/lambdas/${name}.zip`;
+    if (existsSync(archive)) continue;
+    const bundle = readFileSync(`dist/lambdas/${name}/index.mjs`);
+    writeFileSync(archive, zipSync({ 'index.mjs': [bundle, { level: 6, mtime: FIXED_TIME, os: 3, attrs: 0o100644 << 16 }] }));
+  }
+}
+
+if (upToDate()) {
+  if (withZips) zipMissingBundles();
+  console.log('dist/ is up to date');
+  process.exit(0);
+}
+
 rmSync('dist', { recursive: true, force: true });
 
-const common = { bundle: true, platform: 'node', target: 'node22', format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node22', format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, logLevel: 'warning', metafile: true };
 
-await Promise.all([
+const results = await Promise.all([
   build({
-    ...common,
+    ...lambdaBundleOptions,
+    outdir: 'dist',
+    metafile: true,
     entryPoints: Object.fromEntries(lambdas.map((name) => [`lambdas/${name}/index`, `lambdas/${name}/index.ts`])),
-    minify: true,
-    legalComments: 'none',
-    metafile: false,
-    // Prefer the SDK's ES modules so unused commands are tree-shaken away.
-    mainFields: ['module', 'main'],
-    // Some CommonJS dependencies call require() for Node built-ins; give the ES module bundle one.
-    banner: { js: "import { createRequire as __dofsCreateRequire } from 'node:module'; const require = __dofsCreateRequire(import.meta.url);" },
   }),
   build({
     ...common,
-    entryPoints: { 'local/main': 'local/main.ts' },
-    // The runtime's own dependencies (emulators) stay in node_modules; it is not deployed.
+    entryPoints: {
+      'local/main': 'local/main.ts',
+      'local/start': 'local/start.ts',
+      'local/emulator-worker': 'local/emulator-worker.ts',
+      'bench/main': 'bench/main.ts',
+    },
+    // The runtime's and the benchmark's own dependencies (emulators, esbuild) stay in node_modules.
     packages: 'external',
     sourcemap: true,
+    // Dynamic imports become chunks that load when imported: the runtime's start-up overlaps loading
+    // its heavy dependencies with the emulator thread's own start.
+    splitting: true,
+    chunkNames: 'local/chunks/[name]-[hash]',
   }),
   build({
     ...common,
@@ -37,11 +94,14 @@ await Promise.all([
   }),
 ]);
 
-// Zip archives record modification times: pin them, so an unchanged bundle zips to the same bytes and
-// Terraform's source_code_hash changes only when the code does (reproducible builds, as SOURCE_DATE_EPOCH).
-const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
-for (const name of lambdas) {
-  for (const path of [`dist/lambdas/${name}/index.mjs`, `dist/lambdas/${name}`]) utimesSync(path, FIXED_TIME, FIXED_TIME);
-}
+for (const name of lambdas) utimesSync(`dist/lambdas/${name}/index.mjs`, FIXED_TIME, FIXED_TIME);
+if (withZips) zipMissingBundles();
 
-console.log(`built ${lambdas.length} handler bundles, the local runtime and the cdktf app into dist/`);
+const inputs = [...new Set([...results.flatMap((result) => Object.keys(result.metafile.inputs)), ...BUILD_CONFIG])].sort();
+const outputs = results.flatMap((result) => Object.keys(result.metafile.outputs));
+writeFileSync(
+  INPUTS_FILE,
+  JSON.stringify({ entries: lambdas.join(','), outputs, inputs: Object.fromEntries(inputs.map((path) => [path, signature(path)])) }),
+);
+
+console.log(`built ${lambdas.length} handler bundles, the local runtime, the benchmark and the cdktf app into dist/`);

@@ -6,6 +6,7 @@ import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
+import { ACCESS_LOG_FIELDS } from '../topology/api';
 import { resourceName } from '../topology/names';
 import type { JwtAuthorizerConfig } from './config';
 import type { DofsFunction } from './function';
@@ -20,22 +21,6 @@ export interface ApiOptions {
 
 /** The routes api_handler serves; `$default` sends every other request to it too, for JSON 404/405s. */
 export const API_ROUTES = ['POST /orders', 'GET /orders/{order_id}', '$default'] as const;
-
-// One JSON object per request; no request bodies or headers, so no order data and no tokens.
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: '$context.requestId',
-  ip: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  latencyMs: '$context.responseLatency',
-  integrationLatencyMs: '$context.integrationLatency',
-  integrationError: '$context.integrationErrorMessage',
-  authorizerError: '$context.authorizer.error',
-});
 
 /** API Gateway HTTP API in front of api_handler (payload format 2.0), with access logs and throttling. */
 export class OrderApi extends Construct {
@@ -77,7 +62,7 @@ export class OrderApi extends Construct {
       apiId: this.api.id,
       name: '$default',
       autoDeploy: true,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      accessLogSettings: { destinationArn: accessLogs.arn, format: JSON.stringify(ACCESS_LOG_FIELDS) },
       defaultRouteSettings: {
         throttlingRateLimit: options.throttle.rateLimit,
         throttlingBurstLimit: options.throttle.burstLimit,

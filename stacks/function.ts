@@ -4,7 +4,7 @@ import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTIONS, type FunctionKey } from '../topology/functions';
+import { FUNCTIONS, LAMBDA_LOGGING, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
 import type { Binding } from './access';
 import { ServiceRole, XRAY_WRITE } from './service-role';
@@ -14,7 +14,7 @@ export const LAMBDA_RUNTIME = 'nodejs22.x';
 export interface DofsFunctionOptions {
   readonly key: FunctionKey;
   readonly environment: string;
-  /** dist/lambdas: where `npm run build` put the bundles. */
+  /** dist/lambdas: where `npm run build` put the bundles and their deployment zips. */
   readonly bundleDir: string;
   readonly logRetentionDays: number;
   readonly reservedConcurrency?: number | undefined;
@@ -38,8 +38,8 @@ export class DofsFunction extends Construct {
     super(scope, id);
     const definition = FUNCTIONS[options.key];
     this.functionName = resourceName(options.environment, options.key);
-    const bundle = join(options.bundleDir, options.key);
-    if (!existsSync(join(bundle, 'index.mjs'))) {
+    const bundle = join(options.bundleDir, `${options.key}.zip`);
+    if (!existsSync(bundle)) {
       throw new Error(`no bundle for ${options.key} in ${bundle}: run \`npm run build\` before synthesizing`);
     }
 
@@ -63,7 +63,7 @@ export class DofsFunction extends Construct {
       ],
     });
 
-    const asset = new TerraformAsset(this, 'bundle', { path: bundle, type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'bundle', { path: bundle, type: AssetType.FILE });
     const variables = Object.assign({}, ...bindings.map((b) => b.environment ?? {}), options.variables);
     this.fn = new LambdaFunction(this, 'function', {
       functionName: this.functionName,
@@ -77,6 +77,7 @@ export class DofsFunction extends Construct {
       timeout: definition.timeoutSeconds,
       memorySize: definition.memoryMb,
       tracingConfig: { mode: 'Active' },
+      loggingConfig: { ...LAMBDA_LOGGING },
       ...(Object.keys(variables).length > 0 ? { environment: { variables } } : {}),
       ...(options.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: options.reservedConcurrency } : {}),
       // The log group must exist (with its retention) before Lambda would create one without it.

@@ -21,6 +21,9 @@ export interface ApiHandlerDeps {
 
 type Route = { name: 'orders' } | { name: 'order'; encodedId: string };
 
+/** The response, the order it concerns, the outcome for the request log line and any invalid fields. */
+type Routed = [HttpResponse, string | undefined, string, string[]?];
+
 function matchRoute(path: string): Route | undefined {
   if (path === '/orders' || path === '/orders/') return { name: 'orders' };
   const match = /^\/orders\/([^/]+)\/?$/.exec(path);
@@ -83,7 +86,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unk
  * and only when the order was not acknowledged; no internal message or stack reaches the client.
  */
 export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
-  async function submitOrder(event: APIGatewayProxyEventV2): Promise<[HttpResponse, string | undefined, string]> {
+  async function submitOrder(event: APIGatewayProxyEventV2): Promise<Routed> {
     const body = parseJsonBody(event, maxBodyBytes);
     let outcome;
     try {
@@ -100,7 +103,7 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
           : [json(202, { order_id: outcome.orderId, status: 'PENDING' }, location), outcome.orderId, 'accepted'];
       }
       case 'invalid':
-        return [problem(400, 'Invalid order', outcome.details), undefined, 'invalid'];
+        return [problem(400, 'Invalid order', outcome.details), undefined, 'invalid', outcome.details.map((detail) => detail.field)];
       case 'conflict':
         return [
           problem(409, 'An order with this order_id already exists with a different payload', [
@@ -115,7 +118,7 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
     }
   }
 
-  async function getOrder(encodedId: string): Promise<[HttpResponse, string | undefined, string]> {
+  async function getOrder(encodedId: string): Promise<Routed> {
     let orderId: string;
     try {
       orderId = parseOrderId(decodeURIComponent(encodedId));
@@ -134,7 +137,7 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
     return [json(200, orderView(order)), orderId, 'found'];
   }
 
-  async function route(event: APIGatewayProxyEventV2): Promise<[HttpResponse, string | undefined, string]> {
+  async function route(event: APIGatewayProxyEventV2): Promise<Routed> {
     const method = event.requestContext.http.method.toUpperCase();
     const matched = matchRoute(event.rawPath);
     if (!matched) return [problem(404, 'Not found', [{ field: 'path', message: 'no such route' }]), undefined, 'no-route'];
@@ -154,8 +157,9 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
     let response: HttpResponse;
     let orderId: string | undefined;
     let outcome: string;
+    let invalidFields: string[] | undefined;
     try {
-      [response, orderId, outcome] = await route(event);
+      [response, orderId, outcome, invalidFields] = await route(event);
     } catch (error) {
       if (!(error instanceof RequestError)) {
         logger.error('unhandled error', { error: (error as Error)?.name ?? 'unknown' });
@@ -172,6 +176,7 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
       status_code: response.statusCode,
       order_id: orderId,
       outcome,
+      ...(invalidFields ? { invalid_fields: invalidFields } : {}),
       duration_ms: Date.now() - started,
     });
     return response;

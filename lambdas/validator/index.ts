@@ -1,4 +1,3 @@
-import { createLogger } from '../shared/logger';
 import { createValidatorHandler } from './handler';
 
-export const handler = createValidatorHandler({ logger: createLogger('validator') });
+export const handler = createValidatorHandler();

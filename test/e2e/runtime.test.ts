@@ -45,6 +45,39 @@ describe('The local runtime (npm start)', () => {
       expect((await request(`${runtime.url}/_local/executions/nope`)).status).toBe(404);
     });
   });
+  });
+
+  describe('stats', () => {
+    // A runtime of its own: no other test's orders are in flight while it counts.
+    let runtime: RuntimeProcess;
+    beforeAll(async () => {
+      runtime = await startRuntimeProcess();
+    });
+    afterAll(() => runtime.stop());
+
+    it('counts what an order costs: emulator calls, invocations, transitions and CPU (GET /_local/stats)', async () => {
+      type Stats = {
+        requests: Record<string, Record<string, number>>;
+        invocations: Record<string, { count: number; errors: number; totalMs: number }>;
+        executions: { count: number; transitions: number };
+        cpuMs: number;
+      };
+      const before = (await request(`${runtime.url}/_local/stats`)).body as Stats;
+      await request(`${runtime.url}/orders`, { method: 'POST', json: { order_id: 'stats-1', item: 'pen', quantity: 2 } });
+      await waitFor('stats-1 to be FULFILLED', async () => ((await request(`${runtime.url}/orders/stats-1`)).body.status === 'FULFILLED' ? true : undefined));
+      const after = (await request(`${runtime.url}/_local/stats`)).body as Stats;
+      const delta = (service: string, operation: string) => (after.requests[service]?.[operation] ?? 0) - (before.requests[service]?.[operation] ?? 0);
+      const invoked = (fn: string) => (after.invocations[`dofs-local-${fn}`]?.count ?? 0) - (before.invocations[`dofs-local-${fn}`]?.count ?? 0);
+      expect([delta('dynamodb', 'PutItem'), delta('dynamodb', 'UpdateItem'), delta('sqs', 'SendMessage'), delta('sqs', 'DeleteMessageBatch')]).toEqual([1, 1, 1, 1]);
+      // The POST, then GET /orders/{id} until FULFILLED: one execution of five states.
+      expect(invoked('validator')).toBe(1);
+      expect(invoked('order_storage')).toBe(1);
+      expect(invoked('fulfill_order')).toBe(1);
+      expect(invoked('api_handler')).toBeGreaterThanOrEqual(2);
+      expect(after.executions.count - before.executions.count).toBe(1);
+      expect(after.executions.transitions - before.executions.transitions).toBe(5);
+      expect(after.cpuMs).toBeGreaterThan(before.cpuMs);
+    });
 
   describe('data directory', () => {
     let dataDir: string;

@@ -11,7 +11,8 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Testing } from 'cdktf';
-import { statSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../../stacks/app';
 import { ConfigurationError, loadConfig } from '../../stacks/config';
@@ -119,17 +120,27 @@ describe('Construct: DofsFunction', () => {
       timeout: FUNCTIONS[key].timeoutSeconds,
       memory_size: FUNCTIONS[key].memoryMb,
       tracing_config: { mode: 'Active' },
+      logging_config: { log_format: 'JSON', application_log_level: 'INFO', system_log_level: 'WARN' },
     });
     const fn = resourcesOf(devJson, 'aws_lambda_function').find((f) => f.function_name === name)!;
     const variables = (fn.environment as { variables: Record<string, string> } | undefined)?.variables ?? {};
     expect(Object.keys(variables).sort()).toEqual(expectedVariables[key]);
-    expect(fn.source_code_hash).toMatch(/^\$\{filebase64sha256\("assets\/.+\/archive\.zip"\)\}$/);
+    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename as string}")}`);
+    expect(fn.filename).toMatch(new RegExp(`^assets/.+/${key}\\.zip$`));
     expect(dev).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `/aws/lambda/${name}`, retention_in_days: 14 });
   });
 
-  it('zips bundles reproducibly: the build pins their timestamps, so an unchanged handler is not redeployed', () => {
+  it('zips bundles reproducibly: one readable index.mjs with a fixed timestamp, so an unchanged handler is not redeployed', () => {
     for (const key of FUNCTION_KEYS) {
-      expect(statSync(join('dist', 'lambdas', key, 'index.mjs')).mtime.toISOString()).toBe('2000-01-01T00:00:00.000Z');
+      const zip = readFileSync(join('dist', 'lambdas', `${key}.zip`));
+      expect(Object.keys(unzipSync(zip))).toEqual(['index.mjs']);
+      expect(Buffer.from(unzipSync(zip)['index.mjs']!).equals(readFileSync(join('dist', 'lambdas', key, 'index.mjs')))).toBe(true);
+      // Local file header: DOS time 00:00:00 and date 2000-01-01 at bytes 10-13.
+      expect([zip.readUInt16LE(10), zip.readUInt16LE(12)]).toEqual([0, ((2000 - 1980) << 9) | (1 << 5) | 1]);
+      // Central directory: made on Unix, mode 0644.
+      const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      expect(zip[central + 5]).toBe(3);
+      expect(zip.readUInt32LE(central + 38) >>> 16).toBe(0o100644);
     }
   });
 

@@ -43,7 +43,7 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
     const clock = () => new Date().toISOString();
     const tasks = createWorkflowTasks(
       {
-        validator: asLambda(createValidatorHandler({ logger: silentLogger() }) as never),
+        validator: asLambda(createValidatorHandler() as never),
         orderStorage: asLambda(createOrderStorageHandler({ orders, clock, logger: silentLogger() })),
       },
       new Proxy(aws.sqs, {

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'local', 'main.mjs');
+// The repository root: tests and the benchmark both run from it (npm scripts do).
+const ROOT = process.cwd();
+// What `npm start` runs.
+const MAIN = join(ROOT, 'dist', 'local', 'start.mjs');
 
 export interface RuntimeProcess {
   readonly url: string;
@@ -22,8 +24,11 @@ export interface RunResult {
 }
 
 /** Starts `npm start`'s program (the built runtime) on a free port and waits for its ready line. */
-export async function startRuntimeProcess(env: Record<string, string> = {}, timeoutMs = 15_000): Promise<RuntimeProcess> {
-  const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env });
+export async function startRuntimeProcess(
+  env: Record<string, string> = {},
+  { timeoutMs = 15_000, onLine }: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+): Promise<RuntimeProcess> {
+  const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, onLine);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
@@ -72,7 +77,7 @@ export function runRuntimeToExit(env: Record<string, string>, timeoutMs = 15_000
 }
 
 /** The built runtime (in memory unless told otherwise), with its output collected line by line. */
-function spawnRuntime(env: Record<string, string>) {
+function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => void) {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
     cwd: ROOT,
     env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
@@ -81,12 +86,12 @@ function spawnRuntime(env: Record<string, string>) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const both: string[] = [];
-  collectLines(child.stdout!, stdout, both);
-  collectLines(child.stderr!, stderr, both);
+  collectLines(child.stdout!, onLine, stdout, both);
+  collectLines(child.stderr!, onLine, stderr, both);
   return { child, stdout, stderr, both };
 }
 
-function collectLines(stream: NodeJS.ReadableStream, ...into: string[][]): void {
+function collectLines(stream: NodeJS.ReadableStream, onLine: ((line: string) => void) | undefined, ...into: string[][]): void {
   let partial = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
@@ -94,5 +99,6 @@ function collectLines(stream: NodeJS.ReadableStream, ...into: string[][]): void 
     partial = parts.pop() ?? '';
     const lines = parts.filter((line) => line.length > 0);
     for (const target of into) target.push(...lines);
+    if (onLine) for (const line of lines) onLine(line);
   });
 }

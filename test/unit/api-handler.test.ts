@@ -48,12 +48,13 @@ describe('api_handler: POST /orders', () => {
     expect(bodyOf(response)).toEqual({ order_id: 'order-123', status: 'FULFILLED' });
   });
 
-  it('answers 400 naming every bad field when the workflow rejects the order', async () => {
+  it('answers 400 naming every bad field when the workflow rejects the order, and logs the fields', async () => {
     const details = [{ field: 'quantity', message: 'must be at least 1' }];
-    const { handler } = setup({ kind: 'invalid', details });
+    const { handler, lines } = setup({ kind: 'invalid', details });
     const response = await handler(apiEvent('POST', '/orders', { body: '{"order_id":"a","item":"b","quantity":0}' }));
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response)).toEqual({ error: 'Invalid order', details });
+    expect(lines).toEqual([expect.objectContaining({ status_code: 400, outcome: 'invalid', invalid_fields: ['quantity'] })]);
   });
 
   it('answers 409 for a conflicting resubmission', async () => {

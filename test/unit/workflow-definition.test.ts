@@ -44,6 +44,12 @@ async function run(tasks: Partial<Record<string, (input: Json) => Json | Promise
 const stored = { order_id: 'order-1', status: 'PENDING', duplicate: false, enqueue: true };
 
 describe('Order workflow definition', () => {
+  it('is valid Amazon States Language, ARNs and paths included (the local runtime relies on this check)', () => {
+    expect(() => new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } })).not.toThrow();
+    const broken = { ...definition, StartAt: 'NoSuchState' };
+    expect(() => new StateMachine(broken as never, { validationOptions: { checkArn: true, checkPaths: true } })).toThrow();
+  });
+
   it('gives every Task a timeout and retries transient Lambda errors with full jitter', () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
     expect(tasks.map(([name]) => name)).toEqual([S.validate, S.store, S.enqueue]);

@@ -1,0 +1,80 @@
+import type { Progress } from './progress';
+import { percentile, round } from './stats';
+
+/** When each order was sent, acknowledged and fulfilled (performance.now() in the benchmark process). */
+export interface OrderTimes {
+  sentAt: number;
+  acceptedAt?: number;
+  fulfilledAt?: number;
+}
+
+export interface LoadFigures {
+  readonly clients: number;
+  readonly orders: number;
+  readonly acceptedPerSecond: number;
+  readonly fulfilledPerSecond: number;
+  /** Time to acknowledge (POST, or the floor's PutItem + SendMessage). */
+  readonly acceptMs: { p50: number; p99: number };
+  /** From sending to the conditional update to FULFILLED. */
+  readonly fulfillMs: { p50: number; p99: number };
+}
+
+/** Runs `submit` for `count` orders from `clients` concurrent clients and waits until all are fulfilled. */
+export async function runLoad(
+  count: number,
+  clients: number,
+  prefix: string,
+  times: Map<string, OrderTimes>,
+  submit: (orderId: string, index: number) => Promise<void>,
+  progress: Progress,
+  label: string,
+  deadlineMs = 120_000,
+): Promise<LoadFigures> {
+  const ids = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+  let next = 0;
+  let accepted = 0;
+  const fulfilledCount = () => ids.reduce((sum, id) => sum + (times.get(id)?.fulfilledAt !== undefined ? 1 : 0), 0);
+  const report = setInterval(() => progress.update(`${label}: ${accepted}/${count} accepted, ${fulfilledCount()} fulfilled`), 250);
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        for (let index = next++; index < count; index = next++) {
+          const id = ids[index]!;
+          const entry = times.get(id) ?? { sentAt: 0 };
+          entry.sentAt = performance.now();
+          times.set(id, entry);
+          await submit(id, index);
+          entry.acceptedAt = performance.now();
+          accepted += 1;
+        }
+      }),
+    );
+    const deadline = Date.now() + deadlineMs;
+    while (fulfilledCount() < count) {
+      if (Date.now() > deadline) throw new Error(`${label}: only ${fulfilledCount()} of ${count} orders fulfilled within ${deadlineMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    clearInterval(report);
+    progress.done();
+  }
+  const entries = ids.map((id) => times.get(id)!);
+  const lastAccepted = Math.max(...entries.map((entry) => entry.acceptedAt!));
+  const lastFulfilled = Math.max(...entries.map((entry) => entry.fulfilledAt!));
+  const acceptMs = entries.map((entry) => entry.acceptedAt! - entry.sentAt);
+  const fulfillMs = entries.map((entry) => entry.fulfilledAt! - entry.sentAt);
+  return {
+    clients,
+    orders: count,
+    acceptedPerSecond: round(count / ((lastAccepted - started) / 1000), 1),
+    fulfilledPerSecond: round(count / ((lastFulfilled - started) / 1000), 1),
+    acceptMs: { p50: round(percentile(acceptMs, 50), 1), p99: round(percentile(acceptMs, 99), 1) },
+    fulfillMs: { p50: round(percentile(fulfillMs, 50), 1), p99: round(percentile(fulfillMs, 99), 1) },
+  };
+}
+
+/** The orders the benchmark sends: small, valid, all different. */
+export function benchOrder(orderId: string, index: number) {
+  return { order_id: orderId, item: `item ${index % 17}`, quantity: (index % 9) + 1 };
+}

@@ -1,0 +1,91 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
+
+/** Requests each emulator served, by API operation (X-Amz-Target), e.g. { dynamodb: { PutItem: 3 } }. */
+export type RequestCounts = Record<string, Record<string, number>>;
+
+interface InvocationStats {
+  count: number;
+  errors: number;
+  totalMs: number;
+}
+
+export interface RuntimeStatsSnapshot {
+  readonly requests: RequestCounts;
+  /** Lambda invocations by function, with their summed duration (what Lambda bills). */
+  readonly invocations: Record<string, InvocationStats>;
+  /** Workflow executions and the state transitions they made (what Standard workflows bill). */
+  readonly executions: { count: number; transitions: number; totalMs: number };
+  /** CPU time the runtime process used so far (user + system, all threads). */
+  readonly cpuMs: number;
+}
+
+/**
+ * Counts the requests the emulators serve, by operation. Every HTTP server in the thread reports to
+ * Node's `http.server.request.start` channel; the emulators are told apart by their port.
+ */
+export class RequestCounter {
+  private readonly services = new Map<number, string>();
+  private readonly counts: RequestCounts = {};
+
+  private readonly onRequest = (message: unknown) => {
+    const request = (message as { request: IncomingMessage }).request;
+    const service = this.services.get(request.socket.localPort ?? 0);
+    if (!service) return;
+    const target = String(request.headers['x-amz-target'] ?? 'unknown');
+    const operation = target.slice(target.lastIndexOf('.') + 1);
+    const counts = (this.counts[service] ??= {});
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  };
+
+  constructor() {
+    subscribe('http.server.request.start', this.onRequest);
+  }
+
+  watch(service: string, endpoint: string): void {
+    this.services.set(Number(new URL(endpoint).port), service);
+  }
+
+  snapshot(): RequestCounts {
+    return structuredClone(this.counts);
+  }
+
+  close(): void {
+    unsubscribe('http.server.request.start', this.onRequest);
+  }
+}
+
+/**
+ * What the local pipeline did, counted the way AWS bills it: emulator requests per operation, Lambda
+ * invocations and their durations, workflow executions and state transitions. Served at
+ * GET /_local/stats; the benchmark's cost model reads it.
+ */
+export class RuntimeStats {
+  private readonly invocations: Record<string, InvocationStats> = {};
+  private readonly executions = { count: 0, transitions: 0, totalMs: 0 };
+
+  constructor(private readonly requests: () => Promise<RequestCounts>) {}
+
+  recordInvocation(functionName: string, durationMs: number, failed: boolean): void {
+    const stats = (this.invocations[functionName] ??= { count: 0, errors: 0, totalMs: 0 });
+    stats.count += 1;
+    stats.totalMs += durationMs;
+    if (failed) stats.errors += 1;
+  }
+
+  recordExecution(transitions: number, durationMs: number): void {
+    this.executions.count += 1;
+    this.executions.transitions += transitions;
+    this.executions.totalMs += durationMs;
+  }
+
+  async snapshot(): Promise<RuntimeStatsSnapshot> {
+    const { user, system } = process.cpuUsage();
+    return {
+      requests: await this.requests(),
+      invocations: structuredClone(this.invocations),
+      executions: { ...this.executions },
+      cpuMs: (user + system) / 1000,
+    };
+  }
+}
