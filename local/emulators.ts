@@ -51,7 +51,7 @@ export interface EmulatorThread {
 }
 
 /** Starts both emulators in a worker thread running `workerFile` (the built local/emulator-worker). */
-export async function startEmulatorThread(workerFile: string, dataDir: DataDir): Promise<EmulatorThread> {
+export async function startEmulatorThread(workerFile: string, dataDir: DataDir, onFailure: (error: unknown) => void): Promise<EmulatorThread> {
   const worker = new Worker(workerFile, { workerData: { dataDir } });
   // Replies come back in the order the requests went out.
   const waiting: ((message: WorkerMessage) => void)[] = [];
@@ -65,13 +65,18 @@ export async function startEmulatorThread(workerFile: string, dataDir: DataDir):
     failed,
   ]);
   worker.on('message', (message: WorkerMessage) => waiting.shift()?.(message));
+  // Without its emulators the runtime can only fail requests: a thread that dies is reported to onFailure.
+  let closing: Promise<void> | undefined;
+  worker.on('error', onFailure);
+  worker.on('exit', (code) => {
+    if (!closing) onFailure(new Error(`the emulator thread exited with code ${code}`));
+  });
   const ask = (request: WorkerRequest) =>
     Promise.race([new Promise<WorkerMessage>((resolve) => {
       waiting.push(resolve);
       worker.postMessage(request);
     }), failed]);
   if (ready.type !== 'ready') throw new Error(`unexpected message from the emulator thread: ${ready.type}`);
-  let closing: Promise<void> | undefined;
   const close = () => (closing ??= ask({ type: 'stop' }).then(() => undefined, () => undefined).then(() => worker.terminate()).then(() => undefined));
   return {
     dynamodb: { endpoint: ready.dynamodb, close },

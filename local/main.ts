@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const releaseDataDir = settings.dataDir ? lockDataDir(settings.dataDir) : undefined;
     // The emulator thread boots on another core while this one loads the runtime, its SDK clients and
     // the workflow interpreter (a chunk of their own, imported only now).
-    const emulators = startEmulatorThread(emulatorWorker, settings.dataDir);
+    const emulators = startEmulatorThread(emulatorWorker, settings.dataDir, exitOnUnexpected);
     emulators.catch(() => undefined);
     const { startRuntime } = await import('./runtime');
     runtime = await startRuntime({ ...settings, bundleDir, emulators, ...(releaseDataDir ? { releaseDataDir } : {}) });
