@@ -50,8 +50,14 @@ export async function runLoad(
         }
       }),
     );
+    // An order once fulfilled stays so: a cursor over the ids checks each order once, not every 20 ms,
+    // which keeps the waiting out of the CPU the floor's client is measured with.
     const deadline = Date.now() + deadlineMs;
-    while (fulfilledCount() < count) {
+    for (let cursor = 0; cursor < count; ) {
+      if (times.get(ids[cursor]!)?.fulfilledAt !== undefined) {
+        cursor += 1;
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`${label}: only ${fulfilledCount()} of ${count} orders fulfilled within ${deadlineMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
