@@ -3,6 +3,7 @@
 #   terraform  the pinned version, its archive checked against the pinned SHA-256
 #   moto       the AWS API emulator the infrastructure tests apply against (pinned)
 #   mirror     a local mirror of the pinned AWS provider, which the tests install from
+#   chromium   Debian's Chromium, which drives the console tests (playwright-core, no browser download)
 set -euo pipefail
 
 TERRAFORM_VERSION=1.11.4
@@ -31,6 +32,15 @@ install_mirror() {
   tmp=$(mktemp -d)
   printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "%s" }\n  }\n}\n' "$AWS_PROVIDER_VERSION" > "$tmp/main.tf"
   terraform -chdir="$tmp" providers mirror -platform=linux_amd64 "$MIRROR_DIR"
+}
+
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  local sudo=''
+  if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  /usr/bin/chromium --version
 }
 
 for tool in "${@:-terraform moto mirror}"; do

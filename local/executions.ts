@@ -45,3 +45,34 @@ export class ExecutionHistory {
     return all.filter((record) => orderId === undefined || record.orderId === orderId).slice(0, limit);
   }
 }
+
+/** One state an execution passed through, with how it left it (or `entered` while still in it). */
+export interface PathStep {
+  readonly name: string;
+  outcome: 'entered' | 'succeeded' | 'failed' | 'caught';
+  retries: number;
+  error?: string;
+}
+
+/** The states an execution entered, in order, each once per entry, with retries folded in. */
+export function executionPath(visits: readonly StateVisit[]): PathStep[] {
+  const path: PathStep[] = [];
+  for (const visit of visits) {
+    if (visit.event === 'entered') {
+      path.push({ name: visit.name, outcome: 'entered', retries: 0 });
+      continue;
+    }
+    const step = path.findLast((candidate) => candidate.name === visit.name);
+    if (!step) continue;
+    if (visit.event === 'retried') {
+      // Another attempt at the same state: how the last one ended no longer says how the state ended.
+      step.retries += 1;
+      step.outcome = 'entered';
+    } else if (visit.event !== 'succeeded' || step.outcome === 'entered') {
+      // A caught error is followed by the state's exit; the exit doesn't make it a success.
+      step.outcome = visit.event;
+    }
+    if (visit.error) step.error = visit.error;
+  }
+  return path;
+}

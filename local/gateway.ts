@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ConsoleAssets } from './console-assets';
+import type { ConsoleFeed } from './console-feed';
 import type { ExecutionHistory } from './executions';
 import { BodyTooLargeError, readBody, sendJson } from './http-util';
 import type { LocalFunction } from './lambda-host';
@@ -51,30 +53,78 @@ function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
   };
 }
 
+export interface GatewayOptions {
+  readonly apiHandler: LocalFunction;
+  readonly executions: ExecutionHistory;
+  /** Emulator endpoints and resource names. */
+  readonly describe: () => unknown;
+  readonly stats: () => Promise<unknown>;
+  readonly snapshot: () => Promise<unknown>;
+  readonly feed: ConsoleFeed;
+  readonly workflowGraph: unknown;
+  readonly console: ConsoleAssets;
+  readonly failureThreshold: { get(): number; set(value: number): Promise<void> };
+}
+
+type LocalRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
+
+async function setFailureThreshold(req: IncomingMessage, res: ServerResponse, options: GatewayOptions) {
+  let value: unknown;
+  try {
+    value = (JSON.parse((await readBody(req, 1024)).toString('utf8')) as { failure_threshold?: unknown }).failure_threshold;
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    return sendJson(res, 400, {
+      error: 'Invalid failure threshold',
+      details: [{ field: 'failure_threshold', message: 'must be a number between 0.0 and 1.0' }],
+    });
+  }
+  await options.failureThreshold.set(value);
+  sendJson(res, 200, { failure_threshold: options.failureThreshold.get() });
+}
+
+function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
+  const { executions } = options;
+  return {
+    'GET /': (_req, res) => options.console.send(res, 'index.html'),
+    'GET /console/app.js': (_req, res) => options.console.send(res, 'app.js'),
+    'GET /console/app.css': (_req, res) => options.console.send(res, 'app.css'),
+    'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    'GET /_local/resources': (_req, res) => sendJson(res, 200, options.describe()),
+    'GET /_local/stats': async (_req, res) => sendJson(res, 200, await options.stats()),
+    'GET /_local/snapshot': async (_req, res) => sendJson(res, 200, await options.snapshot()),
+    'GET /_local/events': (req, res) => options.feed.attach(req, res),
+    'GET /_local/workflow': (_req, res) => sendJson(res, 200, options.workflowGraph),
+    'GET /_local/failure-threshold': (_req, res) => sendJson(res, 200, { failure_threshold: options.failureThreshold.get() }),
+    'PUT /_local/failure-threshold': (req, res) => setFailureThreshold(req, res, options),
+    'GET /_local/executions': (_req, res, url) =>
+      sendJson(res, 200, { executions: executions.list(url.searchParams.get('order_id') ?? undefined) }),
+  };
+}
+
 /**
  * The HTTP API on localhost: every route goes to api_handler with a payload 2.0 event (as a `$default`
- * route would), plus the runtime's own GET /health, GET /_local/executions[/{name}] (workflow runs and
- * the states they passed), GET /_local/resources (emulator endpoints and resource names) and
- * GET /_local/stats (requests, invocations and transitions so far: what AWS would bill).
+ * route would), beside the runtime's own: the console at `/` and its live feed, GET /health,
+ * GET /_local/executions[/{name}] (workflow runs and the states they passed), GET /_local/resources
+ * (emulator endpoints and resource names), GET /_local/stats (requests, invocations and transitions so
+ * far: what AWS would bill), GET /_local/snapshot and GET|PUT /_local/failure-threshold.
  */
-export function createGateway(apiHandler: LocalFunction, executions: ExecutionHistory, describe: () => unknown, stats: () => Promise<unknown>): Server {
+export function createGateway(options: GatewayOptions): Server {
+  const routes = localRoutes(options);
   return createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     try {
-      if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok' });
-      if (req.method === 'GET' && path === '/_local/resources') return sendJson(res, 200, describe());
-      if (req.method === 'GET' && path === '/_local/stats') return sendJson(res, 200, await stats());
-      if (req.method === 'GET' && path.startsWith('/_local/executions')) {
-        const name = decodeURIComponent(path.slice('/_local/executions'.length).replace(/^\//, ''));
-        if (!name) {
-          const orderId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('order_id') ?? undefined;
-          return sendJson(res, 200, { executions: executions.list(orderId) });
-        }
-        const execution = executions.get(name);
+      const local = routes[`${req.method} ${path}`];
+      if (local) return await local(req, res, url);
+      if (req.method === 'GET' && path.startsWith('/_local/executions/')) {
+        const execution = options.executions.get(decodeURIComponent(path.slice('/_local/executions/'.length)));
         return execution ? sendJson(res, 200, execution) : sendJson(res, 404, { error: 'Execution not found' });
       }
       const body = await readBody(req, API_GATEWAY_MAX_BODY_BYTES);
-      const result = (await apiHandler.invoke(toEvent(req, body))) as APIGatewayProxyStructuredResultV2;
+      const result = (await options.apiHandler.invoke(toEvent(req, body))) as APIGatewayProxyStructuredResultV2;
       const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
       res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'content-length': payload.length });
       res.end(payload);
@@ -83,7 +133,8 @@ export function createGateway(apiHandler: LocalFunction, executions: ExecutionHi
         return sendJson(res, 413, { message: 'Request Entity Too Large' }, { connection: 'close' });
       }
       // What API Gateway answers when the integration fails: no detail about why.
-      sendJson(res, 500, { message: 'Internal Server Error' });
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      else res.end();
     }
   });
 }

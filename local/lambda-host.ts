@@ -28,6 +28,11 @@ export interface LocalFunction {
   readonly key: FunctionKey;
   readonly functionName: string;
   invoke(event: unknown): Promise<unknown>;
+  /**
+   * Imports the bundle afresh, so it reads the environment again: what Lambda does after
+   * UpdateFunctionConfiguration (new execution environments; invocations under way finish on the old one).
+   */
+  reload(): Promise<void>;
 }
 
 function createContext(functionName: string, memoryMb: number, deadline: number): Context {
@@ -63,10 +68,18 @@ export async function loadFunction(
   observe: InvocationObserver = () => undefined,
 ): Promise<LocalFunction> {
   const definition = FUNCTIONS[key];
-  const module = (await import(pathToFileURL(join(bundleDir, key, 'index.mjs')).href)) as { handler: Handler };
+  const bundleUrl = pathToFileURL(join(bundleDir, key, 'index.mjs')).href;
+  let generation = 0;
+  // A new query string is a new module instance to the ESM loader: a fresh cold start.
+  const importBundle = async () => (await import(generation === 0 ? bundleUrl : `${bundleUrl}?generation=${generation}`)) as { handler: Handler };
+  let module = await importBundle();
   return {
     key,
     functionName,
+    async reload() {
+      generation += 1;
+      module = await importBundle();
+    },
     async invoke(event: unknown) {
       const timeoutMs = definition.timeoutSeconds * 1000;
       const started = performance.now();

@@ -1,10 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ENV } from '../lambdas/shared/config';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { join } from 'node:path';
+import { ENV, readFailureThreshold } from '../lambdas/shared/config';
+import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
 import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
 import { buildOrderWorkflow } from '../topology/workflow';
+import { workflowGraph } from '../topology/workflow-graph';
+import { ConsoleAssets } from './console-assets';
+import { buildSnapshot, ConsoleFeed } from './console-feed';
 import type { DataDir, Emulator, EmulatorThread } from './emulators';
 import { ExecutionHistory } from './executions';
 import { close, listen } from './http-util';
@@ -29,6 +35,8 @@ export interface RuntimeOptions {
   readonly failureThreshold: string | undefined;
   /** Where the esbuild bundles are (dist/lambdas). */
   readonly bundleDir: string;
+  /** Where the console's page, script and style are (dist/console by default). */
+  readonly consoleDir?: string;
   /** The emulator thread, started by the caller (after it locked the data directory). */
   readonly emulators: Promise<EmulatorThread>;
   /** Releases the data directory's lock when the runtime stops. */
@@ -130,13 +138,48 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // run once now for every PENDING order, sends them again.
     const { redriven } = (await functions.pending_sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number };
 
+    // Changing FAILURE_THRESHOLD is a configuration update: fulfill_order starts afresh with it.
+    let failureThreshold = readFailureThreshold(process.env);
+    const failureThresholdSetting = {
+      get: () => failureThreshold,
+      async set(value: number) {
+        process.env[ENV.failureThreshold] = String(value);
+        await functions.fulfill_order.reload();
+        failureThreshold = value;
+      },
+    };
+
+    const documents = DynamoDBDocumentClient.from(dynamodb);
+    const snapshot = () =>
+      buildSnapshot({
+        orders: new OrderRepository(documents, resources.ordersTable),
+        failedOrders: new FailedOrderRepository(documents, resources.failedOrdersTable),
+        sqs,
+        orderQueueUrl: resources.orderQueueUrl,
+        orderDlqUrl: resources.orderDlqUrl,
+        executions: history,
+        failureThreshold: failureThresholdSetting.get,
+      });
+    const feed = new ConsoleFeed(snapshot);
+    stoppers.push(async () => feed.stop());
+
     const describe = () => ({
       region: LOCAL_REGION,
       endpoints: { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` },
       resources: { ...resources, stateMachineArn },
       functions: FUNCTION_KEYS.map(functionName),
     });
-    const gateway = createGateway(functions.api_handler, history, describe, () => stats.snapshot());
+    const gateway = createGateway({
+      apiHandler: functions.api_handler,
+      executions: history,
+      describe,
+      stats: () => stats.snapshot(),
+      snapshot,
+      feed,
+      workflowGraph: workflowGraph(definition),
+      console: new ConsoleAssets(options.consoleDir ?? join(options.bundleDir, '..', 'console')),
+      failureThreshold: failureThresholdSetting,
+    });
     const port = await listen(gateway, options.port, options.host);
     stoppers.push(() => close(gateway));
 

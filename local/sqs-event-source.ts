@@ -13,7 +13,7 @@ export interface EventSourceOptions {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly region: string;
-  readonly fn: LocalFunction;
+  readonly fn: Pick<LocalFunction, 'functionName' | 'invoke'>;
   readonly settings: EventSourceDefinition;
   /** Long-poll wait; short so that stop() returns quickly. */
   readonly waitTimeSeconds?: number;

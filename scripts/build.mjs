@@ -2,7 +2,7 @@
 // Skips the work when nothing it read has changed since the last build (`--force` rebuilds anyway).
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { lambdaBundleOptions } from './lambda-bundle.mjs';
 
 const lambdas = readdirSync('lambdas').filter((dir) => existsSync(`lambdas/${dir}/index.ts`));
@@ -10,7 +10,7 @@ const lambdas = readdirSync('lambdas').filter((dir) => existsSync(`lambdas/${dir
 // Every file the last build read (from esbuild's metafiles), plus what decides how it builds: the
 // lockfile (dependencies), the TypeScript config and this script. Size and mtime, as make would.
 const INPUTS_FILE = 'dist/.build-inputs.json';
-const BUILD_CONFIG = ['package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/lambda-bundle.mjs'];
+const BUILD_CONFIG = ['package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/lambda-bundle.mjs', 'console/index.html'];
 const signature = (path) => {
   try {
     const { size, mtimeMs } = statSync(path);
@@ -75,6 +75,7 @@ const results = await Promise.all([
       'local/start': 'local/start.ts',
       'local/emulator-worker': 'local/emulator-worker.ts',
       'bench/main': 'bench/main.ts',
+      'cli/main': 'cli/main.ts',
     },
     // The runtime's and the benchmark's own dependencies (emulators, esbuild) stay in node_modules.
     packages: 'external',
@@ -92,7 +93,23 @@ const results = await Promise.all([
     outExtension: { '.js': '.cjs' },
     packages: 'external',
   }),
+  // The local console: one script and one stylesheet for the browser, no framework.
+  build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    entryPoints: ['console/app.ts', 'console/app.css'],
+    outbase: '.',
+    outdir: 'dist',
+    logLevel: 'warning',
+    metafile: true,
+  }),
 ]);
+mkdirSync('dist/console', { recursive: true });
+copyFileSync('console/index.html', 'dist/console/index.html');
 
 for (const name of lambdas) utimesSync(`dist/lambdas/${name}/index.mjs`, FIXED_TIME, FIXED_TIME);
 if (withZips) zipMissingBundles();
@@ -104,4 +121,4 @@ writeFileSync(
   JSON.stringify({ entries: lambdas.join(','), outputs, inputs: Object.fromEntries(inputs.map((path) => [path, signature(path)])) }),
 );
 
-console.log(`built ${lambdas.length} handler bundles, the local runtime, the benchmark and the cdktf app into dist/`);
+console.log(`built ${lambdas.length} handler bundles, the local runtime and its console, the command line, the benchmark and the cdktf app into dist/`);

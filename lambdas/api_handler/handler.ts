@@ -34,7 +34,7 @@ const SERVICE_UNAVAILABLE = problem(503, 'The order service is temporarily unava
   'retry-after': '1',
 });
 
-/** The public view of an order: reason and attempts only once it has FAILED. */
+/** The public view of an order: reason and attempts only once it has FAILED; redrives once there were any. */
 export function orderView(order: OrderRecord) {
   const view = {
     order_id: order.order_id,
@@ -44,7 +44,8 @@ export function orderView(order: OrderRecord) {
     created_at: order.created_at,
     updated_at: order.updated_at,
   };
-  return order.status === 'FAILED' ? { ...view, failure_reason: order.failure_reason, attempts: order.attempts } : view;
+  const redriven = order.redrives ? { redrives: order.redrives, last_failure: order.last_failure } : {};
+  return order.status === 'FAILED' ? { ...view, failure_reason: order.failure_reason, attempts: order.attempts, ...redriven } : { ...view, ...redriven };
 }
 
 function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unknown {

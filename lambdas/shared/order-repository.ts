@@ -1,9 +1,22 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { BY_STATUS_INDEX } from '../../topology/tables';
-import type { Order, OrderRecord } from './order';
+import type { Order, OrderRecord, OrderStatus } from './order';
 
 export type CreateResult = { created: true; record: OrderRecord } | { created: false; existing: OrderRecord };
+
+/** What the by_status index holds for an order. */
+export type OrderSummary = Pick<OrderRecord, 'order_id' | 'status' | 'updated_at' | 'item' | 'quantity'>;
 
 /** Outcome of moving an order to FAILED: only 'marked' and 'already-failed' need a failed_orders row. */
 export type MarkFailedOutcome = 'marked' | 'already-failed' | 'already-fulfilled' | 'missing';
@@ -67,6 +80,69 @@ export class OrderRepository {
       yield* (page.Items ?? []) as OrderRecord[];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /** The newest `limit` orders in one status (by last change), through the by_status index. */
+  async latestInStatus(status: OrderStatus, limit: number): Promise<OrderSummary[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: BY_STATUS_INDEX.name,
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items as OrderSummary[];
+  }
+
+  /** How many orders are in one status, counted page by page on the by_status index. */
+  async countInStatus(status: OrderStatus): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_STATUS_INDEX.name,
+          KeyConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
+  /**
+   * FAILED -> PENDING, for an operator's redrive: the one transition out of a terminal state, and only
+   * from FAILED. Attempts start again from zero; the earlier failure stays readable as `last_failure`.
+   * False when the order is not FAILED (never failed, already redriven, or unknown).
+   */
+  async reopenFailed(orderId: string, now: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { order_id: orderId },
+          UpdateExpression:
+            'SET #status = :pending, updated_at = :now, redriven_at = :now, attempts = :zero, last_failure = failure_reason ADD redrives :one REMOVE failure_reason, failed_at, last_error',
+          ConditionExpression: '#status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':failed': 'FAILED', ':now': now, ':zero': 0, ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** PENDING -> FULFILLED. False when the order is not PENDING (already terminal, or unknown). */
@@ -154,5 +230,36 @@ export class FailedOrderRepository {
       new GetCommand({ TableName: this.tableName, Key: { order_id: orderId }, ConsistentRead: true }),
     );
     return Item as FailedOrderRecord | undefined;
+  }
+
+  /** The rows for up to 100 order ids (BatchGetItem's limit), in no particular order. */
+  async getMany(orderIds: readonly string[]): Promise<FailedOrderRecord[]> {
+    if (orderIds.length === 0) return [];
+    const rows: FailedOrderRecord[] = [];
+    let keys: Record<string, unknown>[] | undefined = orderIds.slice(0, 100).map((order_id) => ({ order_id }));
+    // Unprocessed keys come back under load; ask for them again (bounded, it is only a read).
+    for (let round = 0; keys && keys.length > 0 && round < 5; round += 1) {
+      const result: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+      rows.push(...((result.Responses?.[this.tableName] ?? []) as FailedOrderRecord[]));
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    return rows;
+  }
+
+  /** Every row, newest failure first (a scan: failed_orders stays small, and this is an operator's read). */
+  async listNewestFirst(limit = Number.POSITIVE_INFINITY): Promise<FailedOrderRecord[]> {
+    const rows: FailedOrderRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
+      rows.push(...((page.Items ?? []) as FailedOrderRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return rows.sort((a, b) => b.failed_at.localeCompare(a.failed_at)).slice(0, limit);
+  }
+
+  /** Removes the row once its order is redriven, so a second failure is recorded afresh. */
+  async remove(orderId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { order_id: orderId } }));
   }
 }

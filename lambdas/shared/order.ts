@@ -63,6 +63,10 @@ export interface OrderRecord extends Order {
   failure_reason?: string;
   fulfilled_at?: string;
   failed_at?: string;
+  /** Set by an operator's redrive (FAILED -> PENDING): how often, when last, and the failure it followed. */
+  redrives?: number;
+  redriven_at?: string;
+  last_failure?: string;
 }
 
 /** The body the fulfillment queues carry. */

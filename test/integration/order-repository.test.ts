@@ -66,4 +66,46 @@ describe('OrderRepository (dynalite)', () => {
     await expect(failed.recordOnce({ ...row, reason: 'again' })).resolves.toBe(false);
     expect(await failed.get(order.order_id)).toEqual(row);
   });
+
+  it('reopens only a FAILED order, once, keeping the failure it follows', async () => {
+    await orders.createPending(order, T0);
+    await expect(orders.reopenFailed(order.order_id, T1)).resolves.toBe(false);
+    await orders.recordFailedAttempt(order.order_id, 'boom', T0);
+    await orders.markFailed(order.order_id, 'gave up', T0);
+    await expect(orders.reopenFailed(order.order_id, T1)).resolves.toBe(true);
+    const reopened = await orders.get(order.order_id);
+    expect(reopened).toMatchObject({ status: 'PENDING', attempts: 0, redrives: 1, redriven_at: T1, updated_at: T1, last_failure: 'gave up' });
+    expect(reopened).not.toHaveProperty('failure_reason');
+    expect(reopened).not.toHaveProperty('failed_at');
+    expect(reopened).not.toHaveProperty('last_error');
+    await expect(orders.reopenFailed(order.order_id, T1)).resolves.toBe(false);
+    await expect(orders.reopenFailed('never-stored', T1)).resolves.toBe(false);
+    // Back in the pipeline: it can be fulfilled like any PENDING order.
+    await expect(orders.markFulfilled(order.order_id, T1)).resolves.toBe(true);
+  });
+
+  it('counts and lists orders by status, newest change first', async () => {
+    const ids = [0, 1, 2].map((n) => `${order.order_id}-${n}`);
+    for (const [n, id] of ids.entries()) await orders.createPending({ ...order, order_id: id }, `2026-01-01T00:00:0${n}.000Z`);
+    await orders.markFulfilled(ids[0]!, '2026-01-01T00:00:09.000Z');
+    await expect(orders.countInStatus('FULFILLED')).resolves.toBeGreaterThanOrEqual(1);
+    const pendingBefore = await orders.countInStatus('PENDING');
+    await orders.markFulfilled(ids[1]!, '2026-01-01T00:00:10.000Z');
+    await expect(orders.countInStatus('PENDING')).resolves.toBe(pendingBefore - 1);
+    const latest = await orders.latestInStatus('FULFILLED', 2);
+    expect(latest.map((summary) => summary.order_id)).toEqual([ids[1], ids[0]]);
+    expect(latest[0]).toMatchObject({ status: 'FULFILLED', item: order.item, quantity: order.quantity });
+  });
+
+  it('lists failed_orders newest first, reads several at once and removes one', async () => {
+    const row = (n: number) => ({ order_id: `${order.order_id}-f${n}`, reason: `r${n}`, attempts: 3, receive_count: 3, failed_at: `2026-01-0${n}T00:00:00.000Z` });
+    for (const n of [1, 3, 2]) await failed.recordOnce(row(n));
+    const newest = await failed.listNewestFirst(2);
+    expect(newest.map((r) => r.order_id)).toEqual([row(3).order_id, row(2).order_id]);
+    const many = await failed.getMany([row(1).order_id, row(2).order_id, 'not-there']);
+    expect(many.map((r) => r.order_id).sort()).toEqual([row(1).order_id, row(2).order_id]);
+    await failed.remove(row(1).order_id);
+    await expect(failed.get(row(1).order_id)).resolves.toBeUndefined();
+    await expect(failed.getMany([])).resolves.toEqual([]);
+  });
 });

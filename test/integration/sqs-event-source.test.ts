@@ -9,7 +9,7 @@ import { waitFor } from '../support/wait';
 /** A stand-in function that records what it was given and fails the bodies it is told to. */
 function recordingFunction(fails: (body: string) => boolean | 'throw') {
   const received: { body: string; receiveCount: number }[] = [];
-  const fn: LocalFunction = {
+  const fn: Pick<LocalFunction, 'key' | 'functionName' | 'invoke'> = {
     key: 'fulfill_order',
     functionName: 'test',
     async invoke(event) {
@@ -45,7 +45,7 @@ describe('SqsEventSource (fauxqs)', () => {
     await source?.stop();
   });
 
-  const start = (fn: LocalFunction) => {
+  const start = (fn: Pick<LocalFunction, 'functionName' | 'invoke'>) => {
     source = new SqsEventSource({
       sqs: aws.sqs,
       queueUrl: aws.resources.orderQueueUrl,

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * Debian's chromium, which .ci/run installs, drives the console tests. A laptop without it skips them
+ * with a message; DOFS_REQUIRE_BROWSER=1 (as .ci/run sets) turns the skip into a failure.
+ */
+const CANDIDATES = [process.env.DOFS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+export function chromiumPath(): string | undefined {
+  const found = CANDIDATES.find((path): path is string => Boolean(path) && existsSync(path!));
+  if (found) return found;
+  const reason = 'console browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install chromium, or set DOFS_CHROMIUM)';
+  if (process.env.DOFS_REQUIRE_BROWSER === '1') throw new Error(`${reason}; DOFS_REQUIRE_BROWSER=1 requires it`);
+  process.stderr.write(`${reason}\n`);
+  return undefined;
+}
+
+/** The flags a root, offline CI machine needs (no sandbox as root, no calls home). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** WCAG 2 contrast ratio of two CSS rgb()/rgba() colours. */
+export function contrastRatio(foreground: string, background: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+      const channel = Number(part) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+  return (light! + 0.05) / (dark! + 0.05);
+}
