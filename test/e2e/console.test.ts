@@ -8,6 +8,26 @@ const executablePath = chromiumPath();
 const suite = executablePath ? describe : describe.skip;
 const ARTIFACTS = join(process.cwd(), 'reports');
 
+// Runs in the page (a string: the test files are type-checked without the DOM library): the text colour
+// of a few elements of each kind and the background they are drawn on.
+const CONTRAST_SAMPLES = `(() => {
+  const backgroundOf = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const color = getComputedStyle(node).backgroundColor;
+      if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') return color;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  return ['h1', '.hint', '[data-count="PENDING"]', '[data-count="FULFILLED"]', '[data-count="FAILED"]', 'thead th', 'button[type="submit"]', '.badge']
+    .flatMap((selector) => [...document.querySelectorAll(selector)].slice(0, 3))
+    .map((element) => ({ selector: element.className || element.tagName, color: getComputedStyle(element).color, background: backgroundOf(element) }));
+})()`;
+
+async function expectReadable(page: Page): Promise<void> {
+    const samples = await page.evaluate<{ selector: string; color: string; background: string }[]>(CONTRAST_SAMPLES);
+    for (const sample of samples) expect({ selector: sample.selector, ok: contrastRatio(sample.color, sample.background) >= 4.5 }).toEqual({ selector: sample.selector, ok: true });
+}
+
 /** Submits an order through the page's form, using the keyboard only. */
 async function submitOrder(page: Page, orderId: string, item: string): Promise<void> {
   await page.getByLabel('Order ID').fill(orderId);
@@ -38,20 +58,7 @@ suite('local console (headless Chromium)', () => {
 
   it('labels every control and keeps text readable (contrast of at least 4.5:1)', async () => {
     for (const label of ['Order ID', 'Item', 'Quantity', 'FAILURE_THRESHOLD']) await expect(page.getByLabel(label).count()).resolves.toBe(1);
-    const samples = await page.evaluate(() => {
-      const backgroundOf = (element: Element | null): string => {
-        for (let node = element; node; node = node.parentElement) {
-          const color = getComputedStyle(node).backgroundColor;
-          if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') return color;
-        }
-        return 'rgb(255, 255, 255)';
-      };
-      return ['h1', '.hint', '[data-count="PENDING"]', '[data-count="FULFILLED"]', '[data-count="FAILED"]', 'thead th', 'button[type="submit"]'].map((selector) => {
-        const element = document.querySelector(selector)!;
-        return { selector, color: getComputedStyle(element).color, background: backgroundOf(element) };
-      });
-    });
-    for (const sample of samples) expect({ selector: sample.selector, ok: contrastRatio(sample.color, sample.background) >= 4.5 }).toEqual({ selector: sample.selector, ok: true });
+    await expectReadable(page);
   });
 
   it('shows a submitted order move to FULFILLED, live', async () => {
@@ -103,6 +110,8 @@ suite('local console (headless Chromium)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.locator('button.execution', { hasText: 'ui-fail-1' }).click();
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
+    // Now with status badges and execution states on the page too.
+    await expectReadable(page);
     expect(pageErrors).toEqual([]);
   });
 });

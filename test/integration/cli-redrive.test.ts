@@ -8,12 +8,12 @@ import { createTestAws, type TestAws } from '../support/aws';
 
 /** The local target with its stores on this test's emulator resources (no runtime, so nothing drains order_dlq). */
 class EmulatorTarget extends LocalTarget {
-  constructor(private readonly stores: Stores) {
+  constructor(private readonly emulatorStores: Stores) {
     super('http://localhost:1');
   }
 
   override async open(): Promise<Stores> {
-    return this.stores;
+    return this.emulatorStores;
   }
 }
 
