@@ -106,7 +106,7 @@ function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
 
 /**
  * The HTTP API on localhost: every route goes to api_handler with a payload 2.0 event (as a `$default`
- * route would), beside the runtime's own: the console at `/` and its live feed, GET /health,
+ * route would), beside the runtime's own: the console at `/` (for a browser) and its live feed, GET /health,
  * GET /_local/executions[/{name}] (workflow runs and the states they passed), GET /_local/resources
  * (emulator endpoints and resource names), GET /_local/stats (requests, invocations and transitions so
  * far: what AWS would bill), GET /_local/snapshot and GET|PUT /_local/failure-threshold.
@@ -115,12 +115,16 @@ export function createGateway(options: GatewayOptions): Server {
   const routes = localRoutes(options);
   return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+    // The runtime's own routes match the path as sent: URL parsing resolves dot segments, and
+    // /orders/%2e%2e must stay the API's (a 400), not become the console at /.
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     try {
-      const local = routes[`${req.method} ${path}`];
+      // The console is for browsers (they ask for text/html); to an API client `/` stays the API's 404.
+      const forBrowser = rawPath !== '/' || /\btext\/html\b/.test(String(req.headers.accept ?? ''));
+      const local = forBrowser ? routes[`${req.method} ${rawPath}`] : undefined;
       if (local) return await local(req, res, url);
-      if (req.method === 'GET' && path.startsWith('/_local/executions/')) {
-        const execution = options.executions.get(decodeURIComponent(path.slice('/_local/executions/'.length)));
+      if (req.method === 'GET' && rawPath.startsWith('/_local/executions/')) {
+        const execution = options.executions.get(decodeURIComponent(rawPath.slice('/_local/executions/'.length)));
         return execution ? sendJson(res, 200, execution) : sendJson(res, 404, { error: 'Execution not found' });
       }
       const body = await readBody(req, API_GATEWAY_MAX_BODY_BYTES);

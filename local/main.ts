@@ -56,8 +56,7 @@ async function main(): Promise<void> {
   const data = settings.dataDir ?? 'in memory';
   const redriven = runtime.redriven > 0 ? `, ${runtime.redriven} pending orders re-sent` : '';
   process.stdout.write(
-    `DOFS local runtime ready on ${runtime.url} (data: ${data}, FAILURE_THRESHOLD=${settings.failureThreshold ?? 'default'}${redriven})\n` +
-      `  console: ${runtime.url}/   command line: npx dofs --help\n`,
+    `DOFS local runtime ready on ${runtime.url} (data: ${data}, FAILURE_THRESHOLD=${settings.failureThreshold ?? 'default'}${redriven}); console ${runtime.url}/, command line npx dofs --help\n`,
   );
 
   let stopping = false;

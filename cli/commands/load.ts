@@ -57,9 +57,13 @@ async function withFailureThreshold<T>(target: Target, value: number | undefined
   };
   await set(value);
   out.line(`FAILURE_THRESHOLD set to ${value} for this load (was ${previous})`);
+  // Ctrl-C during the load still puts the runtime's setting back.
+  const onInterrupt = () => void set(previous).finally(() => process.exit(130));
+  process.once('SIGINT', onInterrupt);
   try {
     return await run();
   } finally {
+    process.off('SIGINT', onInterrupt);
     await set(previous);
     out.line(`FAILURE_THRESHOLD back to ${previous}`);
   }

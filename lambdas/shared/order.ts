@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { ValidationError, type FieldProblem } from './errors';
 
-/** The order status model: PENDING -> FULFILLED | FAILED. Both terminal states are final. */
+/** The order status model: PENDING -> FULFILLED | FAILED. FULFILLED is final; only an operator's redrive reopens FAILED. */
 export const ORDER_STATUSES = ['PENDING', 'FULFILLED', 'FAILED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

@@ -34,6 +34,16 @@ describe('The local runtime (npm start)', () => {
       expect(JSON.stringify(response.body)).not.toMatch(/at \S+ \(|\.mjs|node_modules|Error:/);
     });
 
+    it('serves the console to a browser at / and the API\'s JSON 404 to any other client', async () => {
+      const page = await fetch(`${runtime.url}/`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      expect(await page.text()).toMatch(/<title>DOFS local console<\/title>/);
+      const api = await request(`${runtime.url}/`);
+      expect(api.status).toBe(404);
+      expect(api.body).toMatchObject({ error: 'Not found' });
+    });
+
     it('shows an execution and the states it passed', async () => {
       await request(`${runtime.url}/orders`, { method: 'POST', json: { order_id: 'exec-1', item: 'pen', quantity: 1 } });
       const list = await request(`${runtime.url}/_local/executions?order_id=exec-1`);
