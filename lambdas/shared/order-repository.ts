@@ -9,11 +9,24 @@ import {
   UpdateCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { BY_STATUS_INDEX } from '../../topology/tables';
 import type { Order, OrderRecord, OrderStatus } from './order';
 
 export type CreateResult = { created: true; record: OrderRecord } | { created: false; existing: OrderRecord };
+
+type StartKey = Record<string, unknown> | undefined;
+
+/** Every page of a Query or Scan: `read` is called with each page's start key until there is none. */
+async function* allPages<Page extends { LastEvaluatedKey?: StartKey }>(read: (startKey: StartKey) => Promise<Page>): AsyncGenerator<Page> {
+  let startKey: StartKey;
+  do {
+    const page = await read(startKey);
+    yield page;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
 
 /** What the by_status index holds for an order. */
 export type OrderSummary = Pick<OrderRecord, 'order_id' | 'status' | 'updated_at' | 'item' | 'quantity'>;
@@ -65,59 +78,37 @@ export class OrderRepository {
 
   /** PENDING orders last changed before `before` (ISO time), through the by_status index, page by page. */
   async *pendingSince(before: string): AsyncGenerator<Pick<OrderRecord, 'order_id' | 'item' | 'quantity'>> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS_INDEX.name,
-          KeyConditionExpression: '#status = :pending AND updated_at < :before',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':before': before },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const query = this.inStatus('PENDING', 'AND updated_at < :before', { ':before': before });
+    for await (const page of allPages((startKey) => this.db.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })))) {
       yield* (page.Items ?? []) as OrderRecord[];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   /** The newest `limit` orders in one status (by last change), through the by_status index. */
   async latestInStatus(status: OrderStatus, limit: number): Promise<OrderSummary[]> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: BY_STATUS_INDEX.name,
-        KeyConditionExpression: '#status = :status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
+    const { Items = [] } = await this.db.send(new QueryCommand({ ...this.inStatus(status), ScanIndexForward: false, Limit: limit }));
     return Items as OrderSummary[];
   }
 
   /** How many orders are in one status, counted page by page on the by_status index. */
   async countInStatus(status: OrderStatus): Promise<number> {
+    const query: QueryCommandInput = { ...this.inStatus(status), Select: 'COUNT' };
     let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_STATUS_INDEX.name,
-          KeyConditionExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of allPages((startKey) => this.db.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })))) {
       count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return count;
+  }
+
+  /** A query of the by_status index for one status, optionally narrowed on updated_at. */
+  private inStatus(status: OrderStatus, andCondition = '', values: Record<string, unknown> = {}): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: BY_STATUS_INDEX.name,
+      KeyConditionExpression: `#status = :status ${andCondition}`.trim(),
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status, ...values },
+    };
   }
 
   /**
@@ -249,12 +240,9 @@ export class FailedOrderRepository {
   /** Every row, newest failure first (a scan: failed_orders stays small, and this is an operator's read). */
   async listNewestFirst(limit = Number.POSITIVE_INFINITY): Promise<FailedOrderRecord[]> {
     const rows: FailedOrderRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
+    for await (const page of allPages((startKey) => this.db.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey })))) {
       rows.push(...((page.Items ?? []) as FailedOrderRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return rows.sort((a, b) => b.failed_at.localeCompare(a.failed_at)).slice(0, limit);
   }
 
