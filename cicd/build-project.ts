@@ -37,7 +37,7 @@ export class BuildProject extends Construct {
       retentionInDays: options.logRetentionDays,
     });
     this.role = new ServiceRole(this, 'service', {
-      roleName: `${options.name}-codebuild`,
+      roleName: options.name,
       servicePrincipal: 'codebuild.amazonaws.com',
       statements: [
         { sid: 'WriteBuildLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.arn, `${logGroup.arn}:*`] },

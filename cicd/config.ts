@@ -14,6 +14,8 @@ export interface CicdConfig {
   /** The pipeline's own state: S3 (in the state bucket) when given, local otherwise. */
   readonly stateBucket: string | undefined;
   readonly stateRegion: string | undefined;
+  /** Prefix of every stack's state key (DOFS_STATE_KEY_PREFIX): the CI roles reach only those keys. */
+  readonly stateKeyPrefix: string;
 }
 
 export function loadCicdConfig(env: Readonly<Record<string, string | undefined>> = process.env): CicdConfig {
@@ -32,5 +34,6 @@ export function loadCicdConfig(env: Readonly<Record<string, string | undefined>>
     artifactExpiryDays: 30,
     stateBucket: env.DOFS_STATE_BUCKET?.trim() || undefined,
     stateRegion: env.DOFS_STATE_REGION?.trim() || undefined,
+    stateKeyPrefix: env.DOFS_STATE_KEY_PREFIX?.trim() || 'dofs',
   };
 }

@@ -1,36 +1,64 @@
-import type { PolicyStatement } from '../stacks/access';
+import type { PolicyCondition, PolicyStatement } from '../stacks/access';
 
 /**
- * What CodeBuild needs to plan and apply DOFS stacks, scoped to this project's names. Both are written
- * out here, in one place, because this is the broadest access DOFS grants; the README lists what is
- * still broad and why.
+ * What CodeBuild needs to plan and apply DOFS stacks, each role confined to its own environment's names
+ * (`dofs-<env>-*`), which the CI/CD's own names (`dofs-cicd-*`, `dofs-pipeline*`) never match. Written out
+ * here, in one place, because this is the broadest access DOFS grants; the README lists what is still
+ * broad and why, and test/infra/deploy-as-role.test.ts proves each grant against moto with IAM enforced.
  */
+export interface EnvironmentScope {
+  readonly environment: string;
+  /** The S3 key of the stack's Terraform state, e.g. dofs/dofs-dev/terraform.tfstate. */
+  readonly stateKey: string;
+}
+
 export interface Scope {
   readonly region: string;
   readonly account: string;
-  /** Name prefix of every DOFS application resource: "dofs-". */
-  readonly prefix: string;
   readonly stateBucketArn: string;
-  readonly boundaryPolicyArn: string;
+  readonly environments: readonly EnvironmentScope[];
 }
 
+/** Every name a DOFS environment creates starts with this; CI/CD names never do. */
+export const environmentPrefix = (environment: string) => `dofs-${environment}-`;
+
+/** The names of the CI/CD's own roles: disjoint from every environment's prefix. */
+export const CICD_ROLE_PREFIX = 'dofs-cicd-';
+
 const arn = (s: Scope, service: string, resource: string) => `arn:aws:${service}:${s.region}:${s.account}:${resource}`;
+const each = (s: Scope, resource: (prefix: string) => string | string[]) => s.environments.flatMap((e) => resource(environmentPrefix(e.environment)));
+
+/** Mappings have generated ids; Lambda evaluates lambda:FunctionArn, the function a mapping invokes. */
+const mappingFunction = (s: Scope): PolicyCondition => ({
+  test: 'ArnLike',
+  variable: 'lambda:FunctionArn',
+  values: each(s, (p) => arn(s, 'lambda', `function:${p}*`)),
+});
+
+function logGroupArns(s: Scope): string[] {
+  return each(s, (p) => [`/aws/lambda/${p}*`, `/aws/apigateway/${p}*`, `/aws/vendedlogs/states/${p}*`]).flatMap((name) => [
+    arn(s, 'logs', `log-group:${name}`),
+    arn(s, 'logs', `log-group:${name}:*`),
+  ]);
+}
 
 /** Reading every resource a DOFS stack holds: what `terraform plan` refreshes. */
 export function readStatements(s: Scope): PolicyStatement[] {
-  const p = s.prefix;
   return [
-    { sid: 'ReadTables', actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'], resources: [arn(s, 'dynamodb', `table/${p}*`)] },
-    { sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'], resources: [arn(s, 'sqs', `${p}*`)] },
+    { sid: 'ReadTables', actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
+    // The tables' AWS-managed key, which the provider describes to report its ARN; only by that alias.
+    { sid: 'DescribeTableKey', actions: ['kms:DescribeKey'], resources: [arn(s, 'kms', 'key/*')], conditions: [{ test: 'StringEquals', variable: 'kms:RequestAlias', values: ['alias/aws/dynamodb'] }] },
+    { sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
     {
       sid: 'ReadFunctions',
       actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency', 'lambda:ListTags'],
-      resources: [arn(s, 'lambda', `function:${p}*`)],
+      resources: each(s, (p) => arn(s, 'lambda', `function:${p}*`)),
     },
-    // Event source mappings are named by a generated UUID: no name prefix exists to scope them by.
-    { sid: 'ReadEventSourceMappings', actions: ['lambda:GetEventSourceMapping', 'lambda:ListEventSourceMappings'], resources: ['*'] },
-    { sid: 'ReadRoles', actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole'], resources: [`arn:aws:iam::${s.account}:role/${p}*`] },
-    { sid: 'ReadStateMachines', actions: ['states:DescribeStateMachine', 'states:ListStateMachineVersions', 'states:ListTagsForResource'], resources: [arn(s, 'states', `stateMachine:${p}*`)] },
+    { sid: 'ReadEventSourceMappings', actions: ['lambda:GetEventSourceMapping'], resources: [arn(s, 'lambda', 'event-source-mapping:*')], conditions: [mappingFunction(s)] },
+    // Tags of a mapping (default_tags put them there): https://docs.aws.amazon.com/lambda/latest/dg/tags-esm.html
+    { sid: 'ReadEventSourceMappingTags', actions: ['lambda:ListTags'], resources: [arn(s, 'lambda', 'event-source-mapping:*')] },
+    { sid: 'ReadRoles', actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'], resources: each(s, (p) => `arn:aws:iam::${s.account}:role/${p}*`) },
+    { sid: 'ReadStateMachines', actions: ['states:DescribeStateMachine', 'states:ListStateMachineVersions', 'states:ListTagsForResource'], resources: each(s, (p) => arn(s, 'states', `stateMachine:${p}*`)) },
     // Validation takes no resource; it only checks a definition.
     { sid: 'ValidateStateMachines', actions: ['states:ValidateStateMachineDefinition'], resources: ['*'] },
     // HTTP APIs are named by a generated id: the narrowest scope is this region's APIs.
@@ -38,31 +66,27 @@ export function readStatements(s: Scope): PolicyStatement[] {
     { sid: 'ReadLogGroups', actions: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'], resources: logGroupArns(s) },
     // DescribeLogGroups is authorized per account and region, not per log group.
     { sid: 'ListLogGroups', actions: ['logs:DescribeLogGroups'], resources: [arn(s, 'logs', 'log-group:*')] },
-    { sid: 'ReadRules', actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'], resources: [arn(s, 'events', `rule/${p}*`)] },
-    { sid: 'ReadAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], resources: [arn(s, 'cloudwatch', `alarm:${p}*`)] },
-    { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: [`arn:aws:cloudwatch::${s.account}:dashboard/${p}*`] },
-    { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], resources: [arn(s, 'sns', `${p}*`)] },
-    { sid: 'ListStateBucket', actions: ['s3:ListBucket'], resources: [s.stateBucketArn] },
-    // Reading state, and the native lock file (use_lockfile) that plan takes too.
-    { sid: 'UseState', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${s.stateBucketArn}/dofs/*`] },
+    { sid: 'ReadRules', actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'], resources: each(s, (p) => arn(s, 'events', `rule/${p}*`)) },
+    { sid: 'ReadAlarms', actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], resources: each(s, (p) => arn(s, 'cloudwatch', `alarm:${p}*`)) },
+    { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: each(s, (p) => `arn:aws:cloudwatch::${s.account}:dashboard/${p}*`) },
+    { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:GetSubscriptionAttributes'], resources: each(s, (p) => arn(s, 'sns', `${p}*`)) },
+    // Each stack's own state object, and its lock file, which plan takes too (use_lockfile).
+    { sid: 'ReadState', actions: ['s3:GetObject'], resources: s.environments.map((e) => `${s.stateBucketArn}/${e.stateKey}`) },
+    { sid: 'LockState', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: s.environments.map((e) => `${s.stateBucketArn}/${e.stateKey}.tflock`) },
+    // terraform init lists workspaces under the S3 backend's workspace_key_prefix ("env:"); nothing else.
+    { sid: 'ListWorkspaces', actions: ['s3:ListBucket'], resources: [s.stateBucketArn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: ['env:/'] }] },
   ];
 }
 
-function logGroupArns(s: Scope): string[] {
-  return [`/aws/lambda/${s.prefix}*`, `/aws/apigateway/${s.prefix}*`, `/aws/vendedlogs/states/${s.prefix}*`].flatMap((name) => [
-    arn(s, 'logs', `log-group:${name}`),
-    arn(s, 'logs', `log-group:${name}:*`),
-  ]);
-}
-
-/** Creating, changing and deleting DOFS resources: what `terraform apply` does, on top of reading. */
-export function writeStatements(s: Scope): PolicyStatement[] {
-  const p = s.prefix;
-  const roles = `arn:aws:iam::${s.account}:role/${p}*`;
+/** Creating, changing and deleting one environment's resources: what `terraform apply` does, on top of reading. */
+export function writeStatements(s: Scope, boundaryPolicyArn: string): PolicyStatement[] {
+  const roles = each(s, (p) => `arn:aws:iam::${s.account}:role/${p}*`);
+  const environments = s.environments.map((e) => e.environment);
   return [
     ...readStatements(s),
-    { sid: 'WriteTables', actions: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'], resources: [arn(s, 'dynamodb', `table/${p}*`)] },
-    { sid: 'WriteQueues', actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'], resources: [arn(s, 'sqs', `${p}*`)] },
+    { sid: 'WriteState', actions: ['s3:PutObject'], resources: s.environments.map((e) => `${s.stateBucketArn}/${e.stateKey}`) },
+    { sid: 'WriteTables', actions: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
+    { sid: 'WriteQueues', actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
     {
       sid: 'WriteFunctions',
       actions: [
@@ -70,26 +94,34 @@ export function writeStatements(s: Scope): PolicyStatement[] {
         'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency', 'lambda:AddPermission', 'lambda:RemovePermission',
         'lambda:TagResource', 'lambda:UntagResource',
       ],
-      resources: [arn(s, 'lambda', `function:${p}*`)],
+      resources: each(s, (p) => arn(s, 'lambda', `function:${p}*`)),
     },
-    // Mappings have generated ids; Lambda checks the function they name against the statement above.
-    { sid: 'WriteEventSourceMappings', actions: ['lambda:CreateEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'], resources: ['*'] },
-    // Roles only by the DOFS name prefix, and only carrying the permissions boundary: a role created
+    // Create takes no resource; Update and Delete name the mapping. All three by the function it invokes.
+    { sid: 'CreateEventSourceMappings', actions: ['lambda:CreateEventSourceMapping'], resources: ['*'], conditions: [mappingFunction(s)] },
+    { sid: 'WriteEventSourceMappings', actions: ['lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'], resources: [arn(s, 'lambda', 'event-source-mapping:*')], conditions: [mappingFunction(s)] },
+    // Tag on create of a mapping (default_tags): only with this environment's Environment tag.
+    {
+      sid: 'TagEventSourceMappings',
+      actions: ['lambda:TagResource'],
+      resources: [arn(s, 'lambda', 'event-source-mapping:*')],
+      conditions: [{ test: 'StringEquals', variable: 'aws:RequestTag/Environment', values: environments }],
+    },
+    // Roles only by this environment's prefix, and only carrying its permissions boundary: a role created
     // here can never hold more than the boundary allows, whatever policy it is given.
     {
       sid: 'CreateBoundedRoles',
-      actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary'],
-      resources: [roles],
-      conditions: [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [s.boundaryPolicyArn] }],
+      actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      resources: roles,
+      conditions: [{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [boundaryPolicyArn] }],
     },
-    { sid: 'ManageRoles', actions: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole'], resources: [roles] },
+    { sid: 'ManageRoles', actions: ['iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:ListInstanceProfilesForRole'], resources: roles },
     {
       sid: 'PassRolesToDofsServices',
       actions: ['iam:PassRole'],
-      resources: [roles],
+      resources: roles,
       conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com', 'states.amazonaws.com'] }],
     },
-    { sid: 'WriteStateMachines', actions: ['states:CreateStateMachine', 'states:UpdateStateMachine', 'states:DeleteStateMachine', 'states:TagResource', 'states:UntagResource'], resources: [arn(s, 'states', `stateMachine:${p}*`)] },
+    { sid: 'WriteStateMachines', actions: ['states:CreateStateMachine', 'states:UpdateStateMachine', 'states:DeleteStateMachine', 'states:TagResource', 'states:UntagResource'], resources: each(s, (p) => arn(s, 'states', `stateMachine:${p}*`)) },
     {
       sid: 'WriteApis',
       actions: ['apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
@@ -102,25 +134,25 @@ export function writeStatements(s: Scope): PolicyStatement[] {
       actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies'],
       resources: ['*'],
     },
-    { sid: 'WriteRules', actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource'], resources: [arn(s, 'events', `rule/${p}*`)] },
-    { sid: 'WriteAlarms', actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: [arn(s, 'cloudwatch', `alarm:${p}*`)] },
-    { sid: 'WriteDashboards', actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'], resources: [`arn:aws:cloudwatch::${s.account}:dashboard/${p}*`] },
-    { sid: 'WriteTopics', actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource', 'sns:UntagResource'], resources: [arn(s, 'sns', `${p}*`)] },
+    { sid: 'WriteRules', actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource'], resources: each(s, (p) => arn(s, 'events', `rule/${p}*`)) },
+    { sid: 'WriteAlarms', actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], resources: each(s, (p) => arn(s, 'cloudwatch', `alarm:${p}*`)) },
+    { sid: 'WriteDashboards', actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'], resources: each(s, (p) => `arn:aws:cloudwatch::${s.account}:dashboard/${p}*`) },
+    { sid: 'WriteTopics', actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe', 'sns:TagResource', 'sns:UntagResource'], resources: each(s, (p) => arn(s, 'sns', `${p}*`)) },
   ];
 }
 
 /**
- * The permissions boundary of every role a DOFS stack creates: the most any handler or the workflow
- * could ever be allowed, even if a pipeline change asked for more.
+ * The permissions boundary of every role one environment's stack creates: the most any of its handlers or
+ * its workflow could ever be allowed, even if a pipeline change asked for more, and never another
+ * environment's data.
  */
 export function boundaryStatements(s: Scope): PolicyStatement[] {
-  const p = s.prefix;
   return [
-    { sid: 'DofsData', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: [arn(s, 'dynamodb', `table/${p}*`)] },
-    { sid: 'DofsQueues', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: [arn(s, 'sqs', `${p}*`)] },
-    { sid: 'DofsWorkflow', actions: ['states:StartSyncExecution'], resources: [arn(s, 'states', `stateMachine:${p}*`)] },
-    { sid: 'DofsTasks', actions: ['lambda:InvokeFunction'], resources: [arn(s, 'lambda', `function:${p}*`)] },
-    { sid: 'DofsLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [arn(s, 'logs', `log-group:/aws/lambda/${p}*:*`)] },
+    { sid: 'DofsData', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
+    { sid: 'DofsQueues', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
+    { sid: 'DofsWorkflow', actions: ['states:StartSyncExecution'], resources: each(s, (p) => arn(s, 'states', `stateMachine:${p}*`)) },
+    { sid: 'DofsTasks', actions: ['lambda:InvokeFunction'], resources: each(s, (p) => arn(s, 'lambda', `function:${p}*`)) },
+    { sid: 'DofsLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: each(s, (p) => arn(s, 'logs', `log-group:/aws/lambda/${p}*:*`)) },
     {
       sid: 'LogDeliveryAndTracing',
       actions: [

@@ -9,11 +9,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { toDocumentStatement, type PolicyStatement } from '../stacks/access';
-import { configureBackend } from '../stacks/dofs-stack';
+import { boundaryVariable } from '../stacks/config';
+import { configureBackend, stateKey } from '../stacks/dofs-stack';
 import { ServiceRole } from '../stacks/service-role';
 import { BuildProject } from './build-project';
 import type { CicdConfig } from './config';
-import { boundaryStatements, readStatements, writeStatements, type Scope } from './deploy-permissions';
+import { boundaryStatements, CICD_ROLE_PREFIX, readStatements, writeStatements, type Scope } from './deploy-permissions';
 import { SecureBucket } from './secure-bucket';
 
 export const PIPELINE_NAME = 'dofs-pipeline';
@@ -27,12 +28,13 @@ export const DEPLOY_BUILDSPEC = 'cicd/buildspec-deploy.yml';
  */
 export class CicdStack extends TerraformStack {
   readonly pipeline: Codepipeline;
-  readonly boundary: IamPolicy;
+  /** The permissions boundary of each deployed environment's roles. */
+  readonly boundaries: Record<string, IamPolicy>;
 
   constructor(scope: Construct, id: string, { config }: { config: CicdConfig }) {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: config.region, defaultTags: [{ tags: { Project: 'dofs', Environment: 'cicd', ManagedBy: 'cdktf' } }] });
-    configureBackend(this, id, config.stateBucket ? { bucket: config.stateBucket, region: config.stateRegion ?? config.region, keyPrefix: 'dofs' } : undefined);
+    configureBackend(this, id, config.stateBucket ? { bucket: config.stateBucket, region: config.stateRegion ?? config.region, keyPrefix: config.stateKeyPrefix } : undefined);
 
     const repository = new TerraformVariable(this, 'github_repository', {
       type: 'string',
@@ -55,54 +57,66 @@ export class CicdStack extends TerraformStack {
       forceDestroy: true,
     }).bucket;
 
-    const scopeOf = (boundaryArn: string): Scope => ({ region: config.region, account, prefix: 'dofs-', stateBucketArn: `arn:aws:s3:::${stateBucket.stringValue}`, boundaryPolicyArn: boundaryArn });
-    const boundaryDocument = new DataAwsIamPolicyDocument(this, 'boundary_document', {
-      statement: boundaryStatements(scopeOf('')).map(toDocumentStatement),
-    });
-    this.boundary = new IamPolicy(this, 'boundary', {
-      name: 'dofs-app-permissions-boundary',
-      description: 'The most any role created by a DOFS stack may do',
-      policy: boundaryDocument.json,
-    });
-    const deployScope = scopeOf(this.boundary.arn);
-
     const stacks = ['dofs-dev', ...(config.prodStage ? ['dofs-prod'] : [])];
+    const environments = stacks.map((stack) => stack.slice('dofs-'.length));
+    const scopeOf = (envs: readonly string[]): Scope => ({
+      region: config.region,
+      account,
+      stateBucketArn: `arn:aws:s3:::${stateBucket.stringValue}`,
+      environments: envs.map((environment) => ({ environment, stateKey: stateKey(config.stateKeyPrefix, `dofs-${environment}`) })),
+    });
+    // One boundary per environment: a role a dev deploy creates can never reach prod's data.
+    this.boundaries = Object.fromEntries(
+      environments.map((env) => {
+        const document = new DataAwsIamPolicyDocument(this, `boundary_document_${env}`, {
+          statement: boundaryStatements(scopeOf([env])).map(toDocumentStatement),
+        });
+        const policy = new IamPolicy(this, `boundary_${env}`, {
+          name: `${CICD_ROLE_PREFIX}boundary-${env}`,
+          description: `The most any role created by the dofs-${env} stack may do`,
+          policy: document.json,
+        });
+        return [env, policy];
+      }),
+    );
+
     const environment = {
       DOFS_REGION: config.region,
       DOFS_STATE_BUCKET: stateBucket.stringValue,
       DOFS_STATE_REGION: config.stateRegion ?? config.region,
-      DOFS_PERMISSIONS_BOUNDARY_ARN: this.boundary.arn,
+      DOFS_STATE_KEY_PREFIX: config.stateKeyPrefix,
+      ...Object.fromEntries(Object.entries(this.boundaries).map(([env, policy]) => [boundaryVariable(env), policy.arn])),
       DOFS_DEPLOY_STACKS: stacks.join(' '),
     };
     const common = { kmsKeyArn: key.arn, logRetentionDays: config.logRetentionDays, artifactBucketArn: artifacts.arn };
     const build = new BuildProject(this, 'build', {
       ...common,
-      name: 'dofs-build',
+      name: `${CICD_ROLE_PREFIX}build`,
       description: 'npm ci, npm test, then synth, terraform init, validate and plan of every deployed stack',
       buildspec: BUILDSPEC,
       environment,
       timeoutMinutes: 30,
       computeType: 'BUILD_GENERAL1_MEDIUM',
       statements: [
-        ...readStatements(deployScope),
+        ...readStatements(scopeOf(environments)),
         {
           sid: 'PublishTestReports',
           actions: ['codebuild:CreateReportGroup', 'codebuild:CreateReport', 'codebuild:UpdateReport', 'codebuild:BatchPutTestCases'],
-          resources: [`arn:aws:codebuild:${config.region}:${account}:report-group/dofs-build-*`],
+          resources: [`arn:aws:codebuild:${config.region}:${account}:report-group/${CICD_ROLE_PREFIX}build-*`],
         },
       ],
     });
-    const deploys = stacks.map(
-      (stack) =>
-        new BuildProject(this, `deploy_${stack.replace(/-/g, '_')}`, {
+    const deploys = environments.map(
+      (env) =>
+        new BuildProject(this, `deploy_dofs_${env}`, {
           ...common,
-          name: `${stack}-deploy`,
-          description: `terraform apply of the plan the build made for ${stack}`,
+          name: `${CICD_ROLE_PREFIX}deploy-${env}`,
+          description: `terraform apply of the plan the build made for dofs-${env}`,
           buildspec: DEPLOY_BUILDSPEC,
-          environment: { ...environment, DOFS_STACK: stack },
+          environment: { ...environment, DOFS_STACK: `dofs-${env}` },
           timeoutMinutes: 30,
           computeType: 'BUILD_GENERAL1_SMALL',
-          statements: writeStatements(deployScope),
+          statements: writeStatements(scopeOf([env]), this.boundaries[env]!.arn),
         }),
     );
 
@@ -111,9 +125,13 @@ export class CicdStack extends TerraformStack {
       { sid: 'Artifacts', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:GetBucketVersioning'], resources: [artifacts.arn, `${artifacts.arn}/*`] },
       { sid: 'ArtifactKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [key.arn] },
       { sid: 'RunBuilds', actions: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'], resources: [build.project.arn, ...deploys.map((d) => d.project.arn)] },
-      ...(source.connectionArn ? [{ sid: 'UseGitHubConnection', actions: ['codestar-connections:UseConnection'], resources: [source.connectionArn] }] : []),
+      // Connections made since 2024 carry codeconnections ARNs and are authorized under that prefix too:
+      // https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html
+      ...(source.connectionArn
+        ? [{ sid: 'UseGitHubConnection', actions: ['codestar-connections:UseConnection', 'codeconnections:UseConnection'], resources: [source.connectionArn] }]
+        : []),
     ];
-    const pipelineRole = new ServiceRole(this, 'pipeline_role', { roleName: 'dofs-pipeline', servicePrincipal: 'codepipeline.amazonaws.com', statements: pipelineStatements });
+    const pipelineRole = new ServiceRole(this, 'pipeline_role', { roleName: `${CICD_ROLE_PREFIX}pipeline`, servicePrincipal: 'codepipeline.amazonaws.com', statements: pipelineStatements });
 
     const codebuild = (name: string, project: BuildProject, input: string, output?: string) => ({
       name,
@@ -158,7 +176,9 @@ export class CicdStack extends TerraformStack {
 
     new TerraformOutput(this, 'pipeline_name', { value: this.pipeline.name });
     new TerraformOutput(this, 'artifact_bucket', { value: artifacts.bucket });
-    new TerraformOutput(this, 'permissions_boundary_arn', { value: this.boundary.arn });
+    for (const [env, policy] of Object.entries(this.boundaries)) {
+      new TerraformOutput(this, `permissions_boundary_arn_${env}`, { value: policy.arn, description: `${boundaryVariable(env)}, for a deploy of dofs-${env} by hand` });
+    }
     if (source.connectionArn) {
       new TerraformOutput(this, 'github_connection_arn', {
         value: source.connectionArn,

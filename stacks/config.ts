@@ -1,4 +1,5 @@
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
+import { QUEUE_CONSUMERS } from '../topology/queues';
 
 /**
  * Everything a deployment can vary, in one typed place, checked at synth. Defaults per environment
@@ -70,6 +71,9 @@ const DEFAULTS: Record<string, Defaults> = {
 
 export const ENVIRONMENTS = Object.keys(DEFAULTS);
 
+/** The variable naming one environment's permissions boundary: DOFS_PERMISSIONS_BOUNDARY_ARN_DEV. */
+export const boundaryVariable = (environment: string) => `DOFS_PERMISSIONS_BOUNDARY_ARN_${environment.toUpperCase()}`;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 class Reader {
@@ -112,6 +116,18 @@ function readConcurrency(reader: Reader, fallback: Partial<Record<FunctionKey, n
       result[key as FunctionKey] = value;
     }
   }
+  // A queue's poller may run maximum_concurrency invocations at once; below that, Lambda throttles the
+  // rest, and every throttled receive counts toward maxReceiveCount, so orders would reach order_dlq
+  // without three real attempts:
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html#events-sqs-max-concurrency
+  for (const { queue, consumer, eventSource } of QUEUE_CONSUMERS) {
+    const reserved = result[consumer];
+    if (reserved !== undefined && reserved < eventSource.maximumConcurrency) {
+      reader.problems.push(
+        `DOFS_RESERVED_CONCURRENCY for ${consumer} (${reserved}) is below the maximum concurrency (${eventSource.maximumConcurrency}) of its ${queue.baseName} event source mapping: throttled receives would count toward maxReceiveCount`,
+      );
+    }
+  }
   return result;
 }
 
@@ -142,9 +158,11 @@ export function loadConfig(environment: string, env: Env = process.env): DofsCon
   const stateBucket = reader.string('DOFS_STATE_BUCKET');
   if (stateBucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket)) reader.problems.push(`DOFS_STATE_BUCKET must be an S3 bucket name (got "${stateBucket}")`);
 
-  const boundary = reader.string('DOFS_PERMISSIONS_BOUNDARY_ARN');
+  // The pipeline sets one boundary per environment; a single one may be given for every environment.
+  const boundaryName = reader.string(boundaryVariable(environment)) ? boundaryVariable(environment) : 'DOFS_PERMISSIONS_BOUNDARY_ARN';
+  const boundary = reader.string(boundaryName);
   if (boundary && !/^arn:aws[a-z-]*:iam::\d{12}:policy\/\S+$/.test(boundary)) {
-    reader.problems.push(`DOFS_PERMISSIONS_BOUNDARY_ARN must be an IAM policy ARN (got "${boundary}")`);
+    reader.problems.push(`${boundaryName} must be an IAM policy ARN (got "${boundary}")`);
   }
 
   const config: DofsConfig = {

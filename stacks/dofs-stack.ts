@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { ENV } from '../lambdas/shared/config';
 import type { FunctionKey } from '../topology/functions';
 import { PROJECT } from '../topology/names';
-import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
+import { ORDER_DLQ, QUEUE_CONSUMERS } from '../topology/queues';
 import { BY_STATUS_INDEX } from '../topology/tables';
 import type { Binding } from './access';
 import { OrderApi } from './api';
@@ -118,8 +118,10 @@ export class DofsStack extends TerraformStack {
       pending_sweeper: pendingSweeper,
     };
 
-    queueEventSource(this, 'order_queue_to_fulfill_order', orderQueue, fulfillOrder, ORDER_QUEUE_EVENT_SOURCE);
-    queueEventSource(this, 'order_dlq_to_dlq_handler', orderDlq, dlqHandler, ORDER_DLQ_EVENT_SOURCE);
+    for (const { queue, consumer, eventSource } of QUEUE_CONSUMERS) {
+      const source = queue === ORDER_DLQ ? orderDlq : orderQueue;
+      queueEventSource(this, `${queue.baseName}_to_${consumer}`, source, this.functions[consumer], eventSource);
+    }
 
     this.api = new OrderApi(this, 'api', {
       environment,

@@ -34,19 +34,26 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, options: MonitoringOptions) {
     super(scope, id);
     const prefix = resourceName(options.environment, '');
-    // The AWS managed key for SNS: encrypted at rest without a key policy to maintain.
-    this.topic = new SnsTopic(this, 'alarms', { name: `${prefix}alarms`, kmsMasterKeyId: 'alias/aws/sns' });
+    // Not encrypted at rest, on purpose (SECURITY_EXCEPTIONS, CKV_AWS_26): CloudWatch alarms publish as
+    // cloudwatch.amazonaws.com, which the AWS-managed alias/aws/sns key's policy does not allow, so every
+    // notification would be dropped; only a customer-managed key could allow it
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+    // The messages carry alarm names and metric values, no order data.
+    this.topic = new SnsTopic(this, 'alarms', { name: `${prefix}alarms` });
     if (options.alarmEmail) {
       new SnsTopicSubscription(this, 'alarm_email', { topicArn: this.topic.arn, protocol: 'email', endpoint: options.alarmEmail });
     }
 
     const specs: AlarmSpec[] = [
       {
-        suffix: 'dlq-not-empty',
+        // dlq_handler drains order_dlq within seconds, so its visible count stays 0; what moves is the
+        // messages its poller receives. (SQS does not count a redrive into a DLQ as NumberOfMessagesSent:
+        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html)
+        suffix: 'orders-dead-lettered',
         namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
+        metricName: 'NumberOfMessagesReceived',
         dimensions: { QueueName: options.orderDlq.name },
-        statistic: 'Maximum',
+        statistic: 'Sum',
         threshold: 0,
         alarmDescription: 'Orders reached order_dlq: fulfillment failed 3 times (see failed_orders).',
       },

@@ -1,4 +1,4 @@
-import { FUNCTIONS } from './functions';
+import { FUNCTIONS, type FunctionKey } from './functions';
 
 /**
  * Queue attributes and the event source mappings that drain them. The serverless lens asks for a
@@ -53,3 +53,15 @@ export const ORDER_DLQ_EVENT_SOURCE: EventSourceDefinition = {
   maximumConcurrency: 2,
   maximumBatchingWindowSeconds: 0,
 };
+
+/** Which function drains which queue, with what settings: the one list the stack and its checks read. */
+export interface QueueConsumer {
+  readonly queue: QueueDefinition;
+  readonly consumer: FunctionKey;
+  readonly eventSource: EventSourceDefinition;
+}
+
+export const QUEUE_CONSUMERS: readonly QueueConsumer[] = [
+  { queue: ORDER_QUEUE, consumer: 'fulfill_order', eventSource: ORDER_QUEUE_EVENT_SOURCE },
+  { queue: ORDER_DLQ, consumer: 'dlq_handler', eventSource: ORDER_DLQ_EVENT_SOURCE },
+];

@@ -66,7 +66,7 @@ describe('Stack: dofs-cicd pipeline', () => {
 
   it('builds on a managed Node 22 image, not privileged, logging to CloudWatch with retention, encrypted', () => {
     const projects = resourcesOf(token.parsed, 'aws_codebuild_project');
-    expect(projects.map((p) => p.name).sort()).toEqual(['dofs-build', 'dofs-dev-deploy', 'dofs-prod-deploy']);
+    expect(projects.map((p) => p.name).sort()).toEqual(['dofs-cicd-build', 'dofs-cicd-deploy-dev', 'dofs-cicd-deploy-prod']);
     for (const project of projects) {
       expect(project).toMatchObject({
         environment: { image: CODEBUILD_IMAGE, privileged_mode: false, type: 'LINUX_CONTAINER' },
@@ -74,13 +74,13 @@ describe('Stack: dofs-cicd pipeline', () => {
         encryption_key: expect.stringMatching(/aws_kms_key\.artifact_key\.arn/),
       });
     }
-    expect(token.json).toHaveResourceWithProperties(CodebuildProject, { name: 'dofs-build', source: { type: 'CODEPIPELINE', buildspec: BUILDSPEC } });
-    expect(token.json).toHaveResourceWithProperties(CodebuildProject, { name: 'dofs-dev-deploy', source: { type: 'CODEPIPELINE', buildspec: DEPLOY_BUILDSPEC } });
+    expect(token.json).toHaveResourceWithProperties(CodebuildProject, { name: 'dofs-cicd-build', source: { type: 'CODEPIPELINE', buildspec: BUILDSPEC } });
+    expect(token.json).toHaveResourceWithProperties(CodebuildProject, { name: 'dofs-cicd-deploy-dev', source: { type: 'CODEPIPELINE', buildspec: DEPLOY_BUILDSPEC } });
     const logGroups = resourcesOf(token.parsed, 'aws_cloudwatch_log_group');
     expect(logGroups.map((g) => [g.name, g.retention_in_days]).sort()).toEqual([
-      ['/aws/codebuild/dofs-build', 30],
-      ['/aws/codebuild/dofs-dev-deploy', 30],
-      ['/aws/codebuild/dofs-prod-deploy', 30],
+      ['/aws/codebuild/dofs-cicd-build', 30],
+      ['/aws/codebuild/dofs-cicd-deploy-dev', 30],
+      ['/aws/codebuild/dofs-cicd-deploy-prod', 30],
     ]);
   });
 
@@ -132,10 +132,12 @@ describe('IAM: the pipeline and its builds', () => {
     expect(wildcards).toEqual([]);
   });
 
-  it('lets the deploy create only dofs-* roles that carry the permissions boundary', () => {
-    const createRole = statementsOf('deploy_dofs_dev').find((s) => s.actions.includes('iam:CreateRole'))!;
-    expect(createRole.resources).toEqual([expect.stringMatching(/:role\/dofs-\*$/)]);
-    expect(createRole.condition).toEqual([{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: ['${aws_iam_policy.boundary.arn}'] }]);
+  it("lets each deploy create only its own environment's roles, carrying that environment's boundary", () => {
+    for (const env of ['dev', 'prod']) {
+      const createRole = statementsOf(`deploy_dofs_${env}`).find((s) => s.actions.includes('iam:CreateRole'))!;
+      expect(createRole.resources).toEqual([expect.stringMatching(new RegExp(`:role/dofs-${env}-\\*$`))]);
+      expect(createRole.condition).toEqual([{ test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [`\${aws_iam_policy.boundary_${env}.arn}`] }]);
+    }
     const passRole = statementsOf('deploy_dofs_dev').find((s) => s.actions.includes('iam:PassRole'))!;
     expect(passRole.condition![0]!.values).toEqual(['lambda.amazonaws.com', 'states.amazonaws.com']);
   });
@@ -152,10 +154,13 @@ describe('IAM: the pipeline and its builds', () => {
   });
 
   it('puts the boundary on every role of an application stack deployed by the pipeline', () => {
-    const boundary = 'arn:aws:iam::123456789012:policy/dofs-app-permissions-boundary';
-    const { stacks } = buildApp({ env: { DOFS_PERMISSIONS_BOUNDARY_ARN: boundary } });
-    const roles = resourcesOf(JSON.parse(Testing.synth(stacks[0]!)) as TerraformJson, 'aws_iam_role');
-    expect(roles.map((r) => r.permissions_boundary)).toEqual(roles.map(() => boundary));
-    expect(connection.dev).not.toHaveResourceWithProperties(IamRole, { permissions_boundary: boundary });
+    const boundary = (env: string) => `arn:aws:iam::123456789012:policy/dofs-cicd-boundary-${env}`;
+    const { stacks } = buildApp({ env: { DOFS_PERMISSIONS_BOUNDARY_ARN_DEV: boundary('dev'), DOFS_PERMISSIONS_BOUNDARY_ARN_PROD: boundary('prod') } });
+    for (const [index, env] of ['dev', 'prod'].entries()) {
+      const roles = resourcesOf(JSON.parse(Testing.synth(stacks[index]!)) as TerraformJson, 'aws_iam_role');
+      expect(roles.length).toBeGreaterThan(0);
+      expect(roles.map((r) => r.permissions_boundary)).toEqual(roles.map(() => boundary(env)));
+    }
+    expect(connection.dev).not.toHaveResourceWithProperties(IamRole, { permissions_boundary: boundary('dev') });
   });
 });

@@ -97,8 +97,13 @@ describe('Security checks on the synthesized Terraform (checkov / trivy rules)',
     }
   });
 
-  rule('CKV_AWS_26', 'SNS topics are encrypted', () => {
-    for (const topic of every('aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
+  // CKV_AWS_26 is an exception (the alarm topic); what must hold is that no topic CloudWatch alarms publish
+  // to uses an AWS-managed key, whose policy cannot allow cloudwatch.amazonaws.com:
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  rule('DOFS-SNS-1', 'no alarm topic is encrypted with an AWS-managed key CloudWatch cannot use', () => {
+    const topics = every('aws_sns_topic');
+    expect(topics.length).toBeGreaterThan(0);
+    for (const topic of topics) expect(String(topic.kms_master_key_id ?? '')).not.toMatch(/^alias\/aws\//);
   });
 
   const buckets = () => every('aws_s3_bucket').length;

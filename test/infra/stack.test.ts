@@ -18,7 +18,7 @@ import { buildApp } from '../../stacks/app';
 import { ConfigurationError, loadConfig } from '../../stacks/config';
 import type { DofsStack } from '../../stacks/dofs-stack';
 import { FUNCTIONS, FUNCTION_KEYS } from '../../topology/functions';
-import { DLQ_RETENTION_SECONDS, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../topology/queues';
+import { DLQ_RETENTION_SECONDS, MAX_RECEIVE_COUNT, QUEUE_CONSUMERS, VISIBILITY_TIMEOUT_FACTOR } from '../../topology/queues';
 import { WORKFLOW_STATES, WORKFLOW_TIMEOUT_SECONDS } from '../../topology/workflow';
 import { resourcesOf, type TerraformJson } from '../support/synth';
 
@@ -145,11 +145,11 @@ describe('Construct: DofsFunction', () => {
   });
 
   it('passes FAILURE_THRESHOLD and reserved concurrency from the configuration', () => {
-    const { dev: custom } = synth({ DOFS_FAILURE_THRESHOLD: '0.0', DOFS_RESERVED_CONCURRENCY: 'fulfill_order=5' });
+    const { dev: custom } = synth({ DOFS_FAILURE_THRESHOLD: '0.0', DOFS_RESERVED_CONCURRENCY: 'fulfill_order=12' });
     expect(custom).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'dofs-dev-fulfill_order',
       environment: { variables: expect.objectContaining({ FAILURE_THRESHOLD: '0' }) },
-      reserved_concurrent_executions: 5,
+      reserved_concurrent_executions: 12,
     });
   });
 });
@@ -257,7 +257,7 @@ describe('Construct: Monitoring', () => {
     const names = alarms.map((a) => a.alarm_name).sort();
     expect(names).toEqual(
       [
-        'dofs-dev-dlq-not-empty',
+        'dofs-dev-orders-dead-lettered',
         'dofs-dev-order-queue-oldest-message',
         ...FUNCTION_KEYS.flatMap((key) => [`dofs-dev-${key}-errors`, `dofs-dev-${key}-throttles`]),
         'dofs-dev-workflow-failed-executions',
@@ -265,9 +265,10 @@ describe('Construct: Monitoring', () => {
         'dofs-dev-api-5xx',
       ].sort(),
     );
-    expect(alarms.find((a) => a.alarm_name === 'dofs-dev-dlq-not-empty')).toMatchObject({
+    expect(alarms.find((a) => a.alarm_name === 'dofs-dev-orders-dead-lettered')).toMatchObject({
       namespace: 'AWS/SQS',
-      metric_name: 'ApproximateNumberOfMessagesVisible',
+      metric_name: 'NumberOfMessagesReceived',
+      statistic: 'Sum',
       threshold: 0,
       comparison_operator: 'GreaterThanThreshold',
     });
@@ -315,6 +316,16 @@ describe('Configuration', () => {
       expect.stringMatching(/^DOFS_LOG_RETENTION_DAYS must be one of 1, 3, 5, 7, 14/),
       expect.stringMatching(/^DOFS_RESERVED_CONCURRENCY names an unknown function "shipper"/),
     ]);
+  });
+
+  it("refuses reserved concurrency below a queue consumer's mapping maximum, naming both (throttled receives count toward maxReceiveCount)", () => {
+    for (const { consumer, queue, eventSource } of QUEUE_CONSUMERS) {
+      const below = `${consumer}=${eventSource.maximumConcurrency - 1}`;
+      expect(() => loadConfig('dev', { DOFS_RESERVED_CONCURRENCY: below })).toThrow(
+        new RegExp(`for ${consumer} \\(${eventSource.maximumConcurrency - 1}\\) is below the maximum concurrency \\(${eventSource.maximumConcurrency}\\) of its ${queue.baseName} event source mapping`),
+      );
+      expect(loadConfig('dev', { DOFS_RESERVED_CONCURRENCY: `${consumer}=${eventSource.maximumConcurrency}` }).reservedConcurrency[consumer]).toBe(eventSource.maximumConcurrency);
+    }
   });
 
   it('rejects an unknown environment and a half-configured authorizer', () => {
