@@ -57,8 +57,8 @@ export class CicdStack extends TerraformStack {
       forceDestroy: true,
     }).bucket;
 
-    const stacks = ['dofs-dev', ...(config.prodStage ? ['dofs-prod'] : [])];
-    const environments = stacks.map((stack) => stack.slice('dofs-'.length));
+    const environments = ['dev', ...(config.prodStage ? ['prod'] : [])];
+    const stacks = environments.map((env) => `dofs-${env}`);
     const scopeOf = (envs: readonly string[]): Scope => ({
       region: config.region,
       account,

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { ENV } from '../lambdas/shared/config';
 import type { FunctionKey } from '../topology/functions';
 import { PROJECT } from '../topology/names';
-import { ORDER_DLQ, QUEUE_CONSUMERS } from '../topology/queues';
+import { QUEUE_CONSUMERS } from '../topology/queues';
 import { BY_STATUS_INDEX } from '../topology/tables';
 import type { Binding } from './access';
 import { OrderApi } from './api';
@@ -119,8 +119,7 @@ export class DofsStack extends TerraformStack {
     };
 
     for (const { queue, consumer, eventSource } of QUEUE_CONSUMERS) {
-      const source = queue === ORDER_DLQ ? orderDlq : orderQueue;
-      queueEventSource(this, `${queue.baseName}_to_${consumer}`, source, this.functions[consumer], eventSource);
+      queueEventSource(this, `${queue.baseName}_to_${consumer}`, this.queues.byBaseName[queue.baseName]!, this.functions[consumer], eventSource);
     }
 
     this.api = new OrderApi(this, 'api', {

@@ -16,6 +16,8 @@ export interface QueuesOptions {
 export class OrderQueues extends Construct {
   readonly orderQueue: SqsQueue;
   readonly orderDlq: SqsQueue;
+  /** Each queue by its topology definition's base name (what QUEUE_CONSUMERS names). */
+  readonly byBaseName: Readonly<Record<string, SqsQueue>>;
 
   constructor(scope: Construct, id: string, options: QueuesOptions) {
     super(scope, id);
@@ -29,6 +31,7 @@ export class OrderQueues extends Construct {
       });
     this.orderDlq = queue(ORDER_DLQ);
     this.orderQueue = queue(ORDER_QUEUE, { redrivePolicy: redrivePolicy(this.orderDlq.arn) });
+    this.byBaseName = { [ORDER_QUEUE.baseName]: this.orderQueue, [ORDER_DLQ.baseName]: this.orderDlq };
     // A separate resource: set on the DLQ itself it would form a cycle with order_queue's redrive policy.
     new SqsQueueRedriveAllowPolicy(this, 'order_dlq_redrive_allow', {
       queueUrl: this.orderDlq.url,

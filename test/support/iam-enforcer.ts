@@ -37,8 +37,6 @@ export interface Denied {
   readonly message: string;
 }
 
-export type PolicyTransform = (role: string, policies: readonly PolicyDocument[]) => readonly PolicyDocument[];
-
 export class IamEnforcer {
   readonly authorized: Authorized[] = [];
   readonly denied: Denied[] = [];
@@ -47,7 +45,6 @@ export class IamEnforcer {
   private readonly routers = { lambda: modelRouter('lambda', '2015-03-31'), apigateway: apiGatewayRouter, s3: s3Router };
   private readonly iam: IAMClient;
   private readonly lambda: LambdaClient;
-  transform: PolicyTransform | undefined;
 
   /** @param roles access key id → the name of the role it acts as */
   constructor(private readonly motoEndpoint: string, private readonly roles: Readonly<Record<string, string>>) {
@@ -87,19 +84,14 @@ export class IamEnforcer {
     return undefined;
   }
 
-  /** Forget cached policies (after the administrator changed a role). */
-  refresh(): void {
-    this.principals.clear();
-  }
-
-  /** The role as IAM sees it: its policies (after any transform) and its boundary. */
+  /** The role as IAM sees it: its policies and its boundary, read from moto once. */
   principalOf(role: string): Promise<Principal> {
     let found = this.principals.get(role);
     if (!found) {
       found = this.loadPrincipal(role);
       this.principals.set(role, found);
     }
-    return found.then((p) => (this.transform ? { ...p, policies: this.transform(role, p.policies) } : p));
+    return found;
   }
 
   private async loadPrincipal(role: string): Promise<Principal> {

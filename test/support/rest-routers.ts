@@ -21,6 +21,21 @@ function loadModel(service: string, version: string): Model {
   return JSON.parse(gunzipSync(readFileSync(join(botocoreDir, 'data', service, version, 'service-2.json.gz'))).toString('utf8')) as Model;
 }
 
+/** Wire name → member name of the input members carried in one part of the request (uri, querystring). */
+function membersAt(shape: Shape | undefined, location: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(shape?.members ?? {})
+      .filter(([, member]) => member.location === location)
+      .map(([name, member]) => [member.locationName ?? name, name]),
+  );
+}
+
+/** The JSON body of a request, or {} when it has none. */
+function jsonBody(request: HttpRequest): Record<string, unknown> {
+  const text = request.body.toString('utf8');
+  return text.trim().startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
 interface Route {
   readonly operation: string;
   readonly method: string;
@@ -42,16 +57,8 @@ export function modelRouter(service: string, version: string): RestRouter {
       return greedy ? '(.+)' : '([^/]+)';
     });
     const shape = op.input ? model.shapes[op.input.shape] : undefined;
-    const query = Object.fromEntries(
-      Object.entries(shape?.members ?? {})
-        .filter(([, member]) => member.location === 'querystring')
-        .map(([name, member]) => [member.locationName ?? name, name]),
-    );
-    const pathLabels = Object.fromEntries(
-      Object.entries(shape?.members ?? {})
-        .filter(([, member]) => member.location === 'uri')
-        .map(([name, member]) => [member.locationName ?? name, name]),
-    );
+    const query = membersAt(shape, 'querystring');
+    const pathLabels = membersAt(shape, 'uri');
     return {
       operation: op.name,
       method: op.http.method,
@@ -71,21 +78,14 @@ export function modelRouter(service: string, version: string): RestRouter {
     const values = route.pattern.exec(url.pathname)!.slice(1).map((v) => decodeURIComponent(v));
     const params: Record<string, unknown> = Object.fromEntries(route.labels.map((label, i) => [label, values[i]]));
     for (const [key, value] of url.searchParams) params[route.query[key] ?? key] = value;
-    const text = request.body.toString('utf8');
-    if (text.trim().startsWith('{')) Object.assign(params, JSON.parse(text) as Record<string, unknown>);
-    return { operation: route.operation, params, protocol: 'rest-json' };
+    return { operation: route.operation, params: { ...params, ...jsonBody(request) }, protocol: 'rest-json' };
   };
 }
 
 /** API Gateway v2 management calls: IAM authorizes the HTTP method on the resource path (without /v2). */
 export const apiGatewayRouter: RestRouter = (request) => {
   const url = new URL(request.url, 'http://localhost');
-  const text = request.body.toString('utf8');
-  return {
-    operation: request.method,
-    params: { path: decodeURIComponent(url.pathname.replace(/^\/v2/, '')), body: text.trim().startsWith('{') ? JSON.parse(text) : {} },
-    protocol: 'rest-json',
-  };
+  return { operation: request.method, params: { path: decodeURIComponent(url.pathname.replace(/^\/v2/, '')), body: jsonBody(request) }, protocol: 'rest-json' };
 };
 
 /** S3 object and bucket calls of Terraform's S3 backend, path-style: /bucket/key. */
@@ -93,14 +93,14 @@ export const s3Router: RestRouter = (request) => {
   const url = new URL(request.url, 'http://localhost');
   const [, bucket, ...rest] = url.pathname.split('/');
   const key = rest.map(decodeURIComponent).join('/');
-  const base = { Bucket: bucket, protocol: 'rest-xml' as const };
+  const protocol = 'rest-xml' as const;
   if (key) {
     const operation = { GET: 'GetObject', HEAD: 'GetObject', PUT: 'PutObject', DELETE: 'DeleteObject' }[request.method];
-    return operation ? { operation, params: { Bucket: bucket, Key: key }, protocol: base.protocol } : undefined;
+    return operation ? { operation, params: { Bucket: bucket, Key: key }, protocol } : undefined;
   }
   if (request.method === 'GET' && (url.searchParams.has('list-type') || url.searchParams.has('prefix') || url.search === '')) {
-    return { operation: 'ListBucket', params: { Bucket: bucket, prefix: url.searchParams.get('prefix') ?? '' }, protocol: base.protocol };
+    return { operation: 'ListBucket', params: { Bucket: bucket, prefix: url.searchParams.get('prefix') ?? '' }, protocol };
   }
-  if (request.method === 'HEAD') return { operation: 'ListBucket', params: { Bucket: bucket }, protocol: base.protocol };
+  if (request.method === 'HEAD') return { operation: 'ListBucket', params: { Bucket: bucket }, protocol };
   return undefined;
 };
