@@ -36,7 +36,7 @@ const mappingFunction = (s: Scope): PolicyCondition => ({
 });
 
 function logGroupArns(s: Scope): string[] {
-  return each(s, (p) => [`/aws/lambda/${p}*`, `/aws/apigateway/${p}*`, `/aws/vendedlogs/states/${p}*`]).flatMap((name) => [
+  return each(s, (p) => [`/aws/lambda/${p}*`, `/aws/vendedlogs/apigateway/${p}*`, `/aws/vendedlogs/states/${p}*`]).flatMap((name) => [
     arn(s, 'logs', `log-group:${name}`),
     arn(s, 'logs', `log-group:${name}:*`),
   ]);

@@ -54,8 +54,13 @@ export class OrderApi extends Construct {
         ...(authorizer ? { authorizationType: 'JWT', authorizerId: authorizer.id } : { authorizationType: 'NONE' }),
       });
     }
+    // API Gateway delivers HTTP API access logs through CloudWatch Logs log delivery, which adds each log
+    // group to the account's log delivery resource policy (5,120 characters, shared by every service) unless
+    // its name starts with /aws/vendedlogs/, which one wildcard entry covers:
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html,
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
     const accessLogs = new CloudwatchLogGroup(this, 'access_logs', {
-      name: `/aws/apigateway/${name}`,
+      name: `/aws/vendedlogs/apigateway/${name}`,
       retentionInDays: options.logRetentionDays,
     });
     this.stage = new Apigatewayv2Stage(this, 'stage', {

@@ -67,3 +67,15 @@ export function parsePolicy(name: string, source: string | Record<string, unknow
     }),
   };
 }
+
+/** The same document with `action` taken out of every statement that grants it. */
+export function withoutAction(policy: PolicyDocument, action: string): PolicyDocument {
+  return {
+    name: `${policy.name} without ${action}`,
+    statements: policy.statements.flatMap((statement) => {
+      if (!statement.actions || statement.effect !== 'Allow') return [statement];
+      const actions = statement.actions.filter((a) => a.toLowerCase() !== action.toLowerCase());
+      return actions.length > 0 ? [{ ...statement, actions }] : [];
+    }),
+  };
+}

@@ -75,6 +75,18 @@ describe('AWS rules moto does not enforce', () => {
     for (const topic of notified) expect(String(topic.kms_master_key_id ?? '')).not.toMatch(/^alias\/aws\//);
   });
 
+  it('every log group a service writes through log delivery is under /aws/vendedlogs/, so the account resource policy stays one entry', () => {
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
+    const delivered = stacks.flatMap((stack) => [
+      ...resourcesOf(stack, 'aws_apigatewayv2_stage').map((stage) => target(stack, (stage.access_log_settings as { destination_arn: string }).destination_arn)),
+      ...resourcesOf(stack, 'aws_sfn_state_machine').map((machine) =>
+        target(stack, (machine.logging_configuration as { log_destination: string }).log_destination.replace(/:\*$/, '')),
+      ),
+    ]);
+    expect(delivered.length).toBeGreaterThan(0);
+    for (const group of delivered) expect(String(group?.name)).toMatch(/^\/aws\/vendedlogs\//);
+  });
+
   it('every customer-managed key keeps the default key policy, so the roles granted it in IAM can use it', () => {
     // Without a policy argument AWS applies the default key policy, which lets IAM policies of the account
     // grant use of the key: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html

@@ -11,7 +11,7 @@ import { GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lamb
 import { decodeApiCall, signer, type ApiCall, type HttpRequest } from '../../local/iam/api-call';
 import { denialMessage, denialResponse, type DenialResponse } from '../../local/iam/denial';
 import { evaluate, type AuthorizationRequest, type DenialReason, type Principal } from '../../local/iam/evaluate';
-import { parsePolicy, type PolicyDocument } from '../../local/iam/policy';
+import { parsePolicy, withoutAction, type PolicyDocument } from '../../local/iam/policy';
 import { requiredAuthorizations, type ResourceDirectory } from '../../local/iam/requirements';
 import { apiGatewayRouter, modelRouter, s3Router } from './rest-routers';
 
@@ -42,6 +42,8 @@ export class IamEnforcer {
   readonly denied: Denied[] = [];
   private readonly principals = new Map<string, Promise<Principal>>();
   private readonly mappings = new Map<string, string>();
+  /** Actions taken out of a role's policies, as if the synthesized policy lacked them. */
+  private readonly revoked = new Map<string, string>();
   private readonly routers = { lambda: modelRouter('lambda', '2015-03-31'), apigateway: apiGatewayRouter, s3: s3Router };
   private readonly iam: IAMClient;
   private readonly lambda: LambdaClient;
@@ -84,14 +86,25 @@ export class IamEnforcer {
     return undefined;
   }
 
-  /** The role as IAM sees it: its policies and its boundary, read from moto once. */
-  principalOf(role: string): Promise<Principal> {
+  /** Until `restore()`, evaluate `role` as if its policies did not grant `action`. */
+  revoke(role: string, action: string): void {
+    this.revoked.set(role, action);
+  }
+
+  restore(): void {
+    this.revoked.clear();
+  }
+
+  /** The role as IAM sees it: its policies (less a revoked action) and its boundary, read from moto once. */
+  async principalOf(role: string): Promise<Principal> {
     let found = this.principals.get(role);
     if (!found) {
       found = this.loadPrincipal(role);
       this.principals.set(role, found);
     }
-    return found;
+    const principal = await found;
+    const revoked = this.revoked.get(role);
+    return revoked ? { ...principal, policies: principal.policies.map((p) => withoutAction(p, revoked)) } : principal;
   }
 
   private async loadPrincipal(role: string): Promise<Principal> {

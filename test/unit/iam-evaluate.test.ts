@@ -1,7 +1,7 @@
 import { decodeApiCall, unflattenQuery } from '../../local/iam/api-call';
 import { denialMessage, denialResponse } from '../../local/iam/denial';
 import { evaluate, UnsupportedPolicyError, type AuthorizationRequest, type Principal } from '../../local/iam/evaluate';
-import { parsePolicy } from '../../local/iam/policy';
+import { parsePolicy, withoutAction } from '../../local/iam/policy';
 import { requiredAuthorizations } from '../../local/iam/requirements';
 
 const request = (action: string, resource: string, context: AuthorizationRequest['context'] = {}): AuthorizationRequest => ({ action, resource, context });
@@ -72,6 +72,11 @@ describe('Function: evaluate (IAM policy evaluation logic)', () => {
     const p = principal([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } }]);
     expect(() => evaluate(p, request('s3:GetObject', 'o'))).toThrow(UnsupportedPolicyError);
     expect(() => parsePolicy('x', { Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] })).toThrow(/names a principal/);
+  });
+
+  it('takes one action out of a policy, dropping statements left with none', () => {
+    const policy = parsePolicy('p', { Statement: [{ Effect: 'Allow', Action: ['a:X', 'a:Y'], Resource: '*' }, { Effect: 'Allow', Action: 'a:X', Resource: '*' }] });
+    expect(withoutAction(policy, 'A:x').statements.map((s) => s.actions)).toEqual([['a:Y']]);
   });
 });
 
