@@ -46,7 +46,8 @@ function logGroupArns(s: Scope): string[] {
 export function readStatements(s: Scope): PolicyStatement[] {
   return [
     { sid: 'ReadTables', actions: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
-    // The tables' AWS-managed key, which the provider describes to report its ARN; only by that alias.
+    // The tables' AWS-managed key, which the provider describes to tell it from a chosen key (denied, it
+    // goes on silently and plans show a spurious kms_key_arn change); only through that alias.
     { sid: 'DescribeTableKey', actions: ['kms:DescribeKey'], resources: [arn(s, 'kms', 'key/*')], conditions: [{ test: 'StringEquals', variable: 'kms:RequestAlias', values: ['alias/aws/dynamodb'] }] },
     { sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
     {
