@@ -16,6 +16,13 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 // DynamoDB cannot store as UTF-8): accepting them would store an order that can never be enqueued.
 const NOT_UNICODE_TEXT = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Unicode code points in a string (a lone surrogate counts as one; the schema refuses those anyway). */
+export function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
 function typeMessage(expected: string) {
   return (issue: v.BaseIssue<unknown>) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
 }
@@ -30,7 +37,9 @@ export const OrderIdSchema = v.pipe(
 const ItemSchema = v.pipe(
   v.string(typeMessage('a string')),
   v.check((item) => item.trim().length > 0, 'must not be empty'),
-  v.maxLength(ITEM_MAX_LENGTH, `must be at most ${ITEM_MAX_LENGTH} characters`),
+  // Characters are code points, as JSON Schema's maxLength counts them: an emoji (two UTF-16 units) is
+  // one, a combining accent one more. valibot's maxLength counts UTF-16 units.
+  v.check((item) => codePoints(item) <= ITEM_MAX_LENGTH, `must be at most ${ITEM_MAX_LENGTH} characters`),
   v.check((item) => !CONTROL_CHARACTERS.test(item), 'must not contain control characters'),
   v.check((item) => !NOT_UNICODE_TEXT.test(item), 'must be valid Unicode text'),
 );

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,58 @@ describe('The local runtime (npm start)', () => {
         expect((await request(`${first.url}/health`)).status).toBe(200);
       } finally {
         await first.stop();
+      }
+    });
+
+    it('starts again within 100 ms of a SIGKILL to its whole process group, and loses no acknowledged order', async () => {
+      const env = { DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '1.0' };
+      const first = await startRuntimeProcess(env, { processGroup: true });
+      const ids = Array.from({ length: 20 }, (_, index) => `crash-now-${index}`);
+      const answers = await Promise.all(
+        ids.map((order_id) => request(`${first.url}/orders`, { method: 'POST', json: { order_id, item: 'kettle', quantity: 2 } })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 202));
+
+      const killedAt = performance.now();
+      first.crash();
+      // Spawned synchronously: the old runtime is not reaped yet, and its fulfillments may be mid-flight.
+      const restarting = startRuntimeProcess(env, { processGroup: true });
+      const restartAfterMs = performance.now() - killedAt;
+      const second = await restarting;
+      try {
+        expect(restartAfterMs).toBeLessThan(100);
+        const statuses = await waitFor('every acknowledged order fulfilled after the restart', async () => {
+          const found = await Promise.all(ids.map(async (id) => (await request(`${second.url}/orders/${id}`)).body.status as string));
+          return found.every((status) => status === 'FULFILLED') ? found : undefined;
+        });
+        expect(statuses).toHaveLength(ids.length);
+      } finally {
+        await second.stop();
+      }
+    });
+
+    it('is not held by a runtime that was killed and not yet reaped (a zombie)', async () => {
+      // sh starts the runtime in the background, then becomes `sleep`, which never reaps its child:
+      // once SIGKILLed, the runtime stays a zombie with its pid still taken.
+      const holder = spawn('sh', ['-c', `"$0" --disable-warning=ExperimentalWarning dist/local/start.mjs & echo "pid $!"; exec sleep 120`, process.execPath], {
+        env: { ...process.env, PORT: '0', DOFS_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        let output = '';
+        holder.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        const pid = await waitFor('the first runtime ready', async () => (/ready on/.test(output) ? Number(/^pid (\d+)$/m.exec(output)?.[1]) : undefined));
+        process.kill(pid, 'SIGKILL');
+        await waitFor(`pid ${pid} a zombie`, async () => (execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('Z') ? true : undefined));
+
+        const second = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir });
+        try {
+          expect((await request(`${second.url}/health`)).status).toBe(200);
+        } finally {
+          await second.stop();
+        }
+      } finally {
+        holder.kill('SIGKILL');
       }
     });
 

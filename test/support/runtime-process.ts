@@ -15,6 +15,11 @@ export interface RuntimeProcess {
   /** Parsed JSON log lines from both streams, in arrival order (Powertools writes WARN and ERROR to stderr). */
   logs(): Record<string, unknown>[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * SIGKILLs the runtime's whole process group, as a supervisor or a container runtime does, and
+   * returns at once without waiting for the kernel to reap it (only with `processGroup`).
+   */
+  crash(): void;
 }
 
 export interface RunResult {
@@ -26,9 +31,13 @@ export interface RunResult {
 /** Starts `npm start`'s program (the built runtime) on a free port and waits for its ready line. */
 export async function startRuntimeProcess(
   env: Record<string, string> = {},
-  { timeoutMs = 15_000, onLine }: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+  {
+    timeoutMs = 15_000,
+    onLine,
+    processGroup = false,
+  }: { timeoutMs?: number; onLine?: (line: string) => void; /** Run in a process group of its own, so crash() can kill it whole. */ processGroup?: boolean } = {},
 ): Promise<RuntimeProcess> {
-  const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, onLine);
+  const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, onLine, processGroup);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
@@ -58,6 +67,10 @@ export async function startRuntimeProcess(
       child.kill(signal);
       return exited;
     },
+    crash() {
+      if (!processGroup) throw new Error('crash() needs a runtime started with processGroup: true');
+      process.kill(-child.pid!, 'SIGKILL');
+    },
   };
 }
 
@@ -77,9 +90,10 @@ export function runRuntimeToExit(env: Record<string, string>, timeoutMs = 15_000
 }
 
 /** The built runtime (in memory unless told otherwise), with its output collected line by line. */
-function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => void) {
+function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => void, processGroup = false) {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
     cwd: ROOT,
+    detached: processGroup,
     env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

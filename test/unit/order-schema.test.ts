@@ -62,6 +62,21 @@ describe('Order schema', () => {
     expect(problemsOf(body)).toEqual({ body: 'must be a JSON object' });
   });
 
+  // JSON Schema counts a string's length in code points; so does the order schema. The emoji 🛒 is one
+  // code point and two UTF-16 units; "e" + U+0301 (a combining acute accent) is two code points.
+  it.each([
+    ['200 code points of astral characters (400 UTF-16 units)', '🛒'.repeat(200), true],
+    ['201 code points of astral characters', '🛒'.repeat(201), false],
+    ['199 ASCII + one astral (201 UTF-16 units, 200 code points)', `${'x'.repeat(199)}🛒`, true],
+    ['100 letters with a combining accent each (200 code points)', 'e\u0301'.repeat(100), true],
+    ['one more combining accent (201 code points)', `${'e\u0301'.repeat(100)}\u0301`, false],
+    ['only a combining mark', '\u0301', true],
+    ['the highest code point, U+10FFFF', 'box \u{10FFFF}', true],
+  ])('item length: %s', (_, item, accepted) => {
+    if (accepted) expect(parseOrder({ order_id: 'o-1', item, quantity: 1 }).item).toBe(item);
+    else expect(problemsOf({ order_id: 'o-1', item, quantity: 1 })).toEqual({ item: 'must be at most 200 characters' });
+  });
+
   it('accepts unicode item names', () => {
     expect(parseOrder({ order_id: 'o-1', item: 'ノートパソコン 💻', quantity: 2 }).item).toBe('ノートパソコン 💻');
   });
