@@ -3,25 +3,29 @@
  * cores they don't share one event loop with the gateway, the workflow and the handlers.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
 import { startDynamoDb, startSqs, type DataDir } from './emulators';
+import { FaultInjector, interposeFaults } from './faults';
 import { RequestCounter } from './stats';
-
-export type WorkerRequest = { type: 'counts' } | { type: 'stop' };
-export type WorkerMessage =
-  | { type: 'ready'; dynamodb: string; sqs: string }
-  | { type: 'counts'; counts: ReturnType<RequestCounter['snapshot']> }
-  | { type: 'stopped' };
 
 const port = parentPort!;
 const counter = new RequestCounter();
+const faults = new FaultInjector();
 const dynamo = await startDynamoDb((workerData as { dataDir: DataDir }).dataDir);
 const sqs = await startSqs((workerData as { dataDir: DataDir }).dataDir);
 counter.watch('dynamodb', dynamo.endpoint);
 counter.watch('sqs', sqs.endpoint);
+interposeFaults(dynamo.server, 'dynamodb', faults);
+interposeFaults(sqs.server, 'sqs', faults);
 
 const send = (message: WorkerMessage) => port.postMessage(message);
 port.on('message', async (request: WorkerRequest) => {
   if (request.type === 'counts') return send({ type: 'counts', counts: counter.snapshot() });
+  if (request.type === 'faults') {
+    if (request.clear) faults.clear();
+    if (request.add) faults.add(request.add);
+    return send({ type: 'faults', faults: faults.list() });
+  }
   await Promise.all([dynamo.close(), sqs.close()]);
   counter.close();
   send({ type: 'stopped' });

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { WorkerMessage, WorkerRequest } from './emulator-worker';
+import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
+import type { ActiveFault, FaultSpec } from './faults';
 import type { RequestCounts } from './stats';
 
 /**
@@ -14,10 +16,15 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** An emulator in this thread, with the HTTP server it answers on. */
+export interface EmulatorServer extends Emulator {
+  readonly server: Server;
+}
+
 /** `null` keeps everything in memory. */
 export type DataDir = string | null;
 
-export async function startDynamoDb(dataDir: DataDir): Promise<Emulator> {
+export async function startDynamoDb(dataDir: DataDir): Promise<EmulatorServer> {
   const { default: dynalite } = await import('dynalite');
   const path = dataDir ? join(dataDir, 'dynamodb') : undefined;
   if (path) mkdirSync(path, { recursive: true });
@@ -29,17 +36,19 @@ export async function startDynamoDb(dataDir: DataDir): Promise<Emulator> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-export async function startSqs(dataDir: DataDir): Promise<Emulator> {
+export async function startSqs(dataDir: DataDir): Promise<EmulatorServer> {
   // A native import: fauxqs is an ES module, and the test harness loads this file as CommonJS.
   const { startFauxqs } = await import('fauxqs');
   const path = dataDir ? join(dataDir, 'sqs') : undefined;
   if (path) mkdirSync(path, { recursive: true });
-  const server = await startFauxqs({ port: 0, logger: false, ...(path ? { dataDir: path } : {}) });
-  return { endpoint: `http://127.0.0.1:${server.port}`, close: () => server.stop() };
+  // fauxqs listens on every interface unless told otherwise (listenHost is in our patch: docs/emulators.md).
+  const server = await startFauxqs({ port: 0, listenHost: '127.0.0.1', logger: false, ...(path ? { dataDir: path } : {}) });
+  return { endpoint: `http://127.0.0.1:${server.port}`, server: server.httpServer, close: () => server.stop() };
 }
 
 export interface EmulatorThread {
@@ -47,6 +56,8 @@ export interface EmulatorThread {
   readonly sqs: Emulator;
   /** Requests the emulators served so far, by service and operation. */
   requestCounts(): Promise<RequestCounts>;
+  /** Adds a fault, or clears them all, and answers the faults now active. */
+  faults(change?: { add?: FaultSpec; clear?: boolean }): Promise<ActiveFault[]>;
   close(): Promise<void>;
 }
 
@@ -84,6 +95,10 @@ export async function startEmulatorThread(workerFile: string, dataDir: DataDir, 
     requestCounts: async () => {
       const reply = await ask({ type: 'counts' });
       return reply.type === 'counts' ? reply.counts : {};
+    },
+    faults: async (change = {}) => {
+      const reply = await ask({ type: 'faults', ...change });
+      return reply.type === 'faults' ? reply.faults : [];
     },
     close,
   };

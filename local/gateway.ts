@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ConsoleAssets } from './console-assets';
 import type { ConsoleFeed } from './console-feed';
 import type { ExecutionHistory } from './executions';
+import { InvalidFaultError, parseFaultSpec, type ActiveFault, type FaultSpec } from './faults';
 import { BodyTooLargeError, readBody, sendJson } from './http-util';
 import type { LocalFunction } from './lambda-host';
 
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   readonly workflowGraph: unknown;
   readonly console: ConsoleAssets;
   readonly failureThreshold: { get(): number; set(value: number): Promise<void> };
+  /** Adds a fault to the emulators, or clears them all; answers the faults now active. */
+  readonly faults: (change?: { add?: FaultSpec; clear?: boolean }) => Promise<ActiveFault[]>;
 }
 
 type LocalRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
@@ -85,6 +88,23 @@ async function setFailureThreshold(req: IncomingMessage, res: ServerResponse, op
   sendJson(res, 200, { failure_threshold: options.failureThreshold.get() });
 }
 
+async function addFault(req: IncomingMessage, res: ServerResponse, options: GatewayOptions) {
+  let spec: FaultSpec;
+  try {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, 1024)).toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    spec = parseFaultSpec(body);
+  } catch (error) {
+    if (!(error instanceof InvalidFaultError)) throw error;
+    return sendJson(res, 400, { error: 'Invalid fault', details: error.details });
+  }
+  sendJson(res, 201, { faults: await options.faults({ add: spec }) });
+}
+
 function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
   const { executions } = options;
   return {
@@ -99,6 +119,9 @@ function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
     'GET /_local/workflow': (_req, res) => sendJson(res, 200, options.workflowGraph),
     'GET /_local/failure-threshold': (_req, res) => sendJson(res, 200, { failure_threshold: options.failureThreshold.get() }),
     'PUT /_local/failure-threshold': (req, res) => setFailureThreshold(req, res, options),
+    'GET /_local/faults': async (_req, res) => sendJson(res, 200, { faults: await options.faults() }),
+    'POST /_local/faults': (req, res) => addFault(req, res, options),
+    'DELETE /_local/faults': async (_req, res) => sendJson(res, 200, { faults: await options.faults({ clear: true }) }),
     'GET /_local/executions': (_req, res, url) =>
       sendJson(res, 200, { executions: executions.list(url.searchParams.get('order_id') ?? undefined) }),
   };
@@ -109,7 +132,8 @@ function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
  * route would), beside the runtime's own: the console at `/` (for a browser) and its live feed, GET /health,
  * GET /_local/executions[/{name}] (workflow runs and the states they passed), GET /_local/resources
  * (emulator endpoints and resource names), GET /_local/stats (requests, invocations and transitions so
- * far: what AWS would bill), GET /_local/snapshot and GET|PUT /_local/failure-threshold.
+ * far: what AWS would bill), GET /_local/snapshot, GET|PUT /_local/failure-threshold and
+ * GET|POST|DELETE /_local/faults (emulator outages on demand).
  */
 export function createGateway(options: GatewayOptions): Server {
   const routes = localRoutes(options);

@@ -74,6 +74,7 @@ function queueAttributes(queue: QueueDefinition, options: ResourceOptions): Reco
   return {
     VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? queue.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(queue.messageRetentionSeconds),
+    MaximumMessageSize: String(queue.maximumMessageSizeBytes),
   };
 }
 

@@ -18,6 +18,7 @@ import { createGateway } from './gateway';
 import { loadFunction, type LocalFunction } from './lambda-host';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
+import { PendingSweep } from './pending-sweep';
 import { SqsEventSource } from './sqs-event-source';
 import { RuntimeStats } from './stats';
 import { LocalStateMachine } from './step-functions';
@@ -49,6 +50,12 @@ export interface Runtime {
   readonly resources: LocalResources;
   readonly redriven: number;
   stop(): Promise<void>;
+}
+
+/** The runtime's own errors, as one JSON line like the handlers' (Powertools' shape), on stderr. */
+function logRuntimeError(message: string, error: unknown): void {
+  const { name, message: detail } = error as Error;
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, timestamp: new Date().toISOString(), service: 'dofs-local-runtime', error: name, error_message: detail })}\n`);
 }
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${ACCOUNT}:${resource}`;
@@ -124,7 +131,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const loaded = await Promise.all(FUNCTION_KEYS.map((key) => loadFunction(options.bundleDir, key, functionName(key), observe)));
     for (const fn of loaded) functions[fn.key] = fn;
 
-    const onError = (error: unknown) => process.stderr.write(`event source error: ${(error as Error).message}\n`);
+    const onError = (error: unknown) => logRuntimeError('event source error', error);
     const sources = [
       new SqsEventSource({ sqs, queueUrl: resources.orderQueueUrl, queueArn: resources.orderQueueArn, region: LOCAL_REGION, fn: functions.fulfill_order, settings: ORDER_QUEUE_EVENT_SOURCE, onError }),
       new SqsEventSource({ sqs, queueUrl: resources.orderDlqUrl, queueArn: resources.orderDlqArn, region: LOCAL_REGION, fn: functions.dlq_handler, settings: ORDER_DLQ_EVENT_SOURCE, onError }),
@@ -137,6 +144,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Orders left PENDING by an earlier run may have lost their message: the deployed pending sweeper,
     // run once now for every PENDING order, sends them again.
     const { redriven } = (await functions.pending_sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number };
+    // From then on, the deployed schedule's rule, time-scaled: an order stored while order_queue refused
+    // messages is re-sent once the queue takes them again, without a restart or a client retry.
+    const sweep = new PendingSweep(functions.pending_sweeper, options.visibilityTimeoutSeconds, (error) => logRuntimeError('pending sweep failed', error));
+    sweep.start();
+    stoppers.push(() => sweep.stop());
 
     // Changing FAILURE_THRESHOLD is a configuration update: fulfill_order starts afresh with it.
     let failureThreshold = readFailureThreshold(process.env);
@@ -179,6 +191,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       workflowGraph: workflowGraph(definition),
       console: new ConsoleAssets(options.consoleDir ?? join(options.bundleDir, '..', 'console')),
       failureThreshold: failureThresholdSetting,
+      faults: (change) => emulators.faults(change),
     });
     const port = await listen(gateway, options.port, options.host);
     stoppers.push(() => close(gateway));

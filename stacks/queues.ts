@@ -26,6 +26,7 @@ export class OrderQueues extends Construct {
         name: resourceName(options.environment, definition.baseName),
         visibilityTimeoutSeconds: definition.visibilityTimeoutSeconds,
         messageRetentionSeconds: definition.messageRetentionSeconds,
+        maxMessageSize: definition.maximumMessageSizeBytes,
         sqsManagedSseEnabled: true,
         ...extra,
       });

@@ -2,7 +2,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
-import { PENDING_SWEEP_SCHEDULE } from '../topology/functions';
+import { PENDING_SWEEP_SCHEDULE } from '../topology/recovery';
 import { resourceName } from '../topology/names';
 import type { DofsFunction } from './function';
 

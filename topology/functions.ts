@@ -27,14 +27,6 @@ export const FUNCTIONS: Readonly<Record<FunctionKey, FunctionDefinition>> = {
   pending_sweeper: define('pending_sweeper', 60, 128, 'Re-sends orders left PENDING (an enqueue that never happened) to order_queue'),
 };
 
-/**
- * Recovery of orders stuck in PENDING: stored, but their message never reached order_queue (the
- * workflow failed after StoreOrder and the client never retried). Every few minutes the sweeper re-sends
- * PENDING orders untouched for longer than any normal fulfillment takes (3 receives x 60 s visibility).
- */
-export const PENDING_SWEEP_SCHEDULE = 'rate(5 minutes)';
-export const PENDING_REDRIVE_AFTER_SECONDS = 15 * 60;
-
 export const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
 
 /**

@@ -13,22 +13,31 @@ export const MAX_RECEIVE_COUNT = 3;
 export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 export const ORDER_QUEUE_RETENTION_SECONDS = 4 * 24 * 60 * 60;
 
+/**
+ * The largest message either queue takes: 256 KiB, set explicitly (SQS allows up to 1 MiB since 2025).
+ * An order message is under 1 KiB; anything near this is a bug, refused at the send, not carried.
+ */
+export const MAXIMUM_MESSAGE_SIZE_BYTES = 256 * 1024;
+
 export interface QueueDefinition {
   readonly baseName: string;
   readonly visibilityTimeoutSeconds: number;
   readonly messageRetentionSeconds: number;
+  readonly maximumMessageSizeBytes: number;
 }
 
 export const ORDER_QUEUE: QueueDefinition = {
   baseName: 'order_queue',
   visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * FUNCTIONS.fulfill_order.timeoutSeconds,
   messageRetentionSeconds: ORDER_QUEUE_RETENTION_SECONDS,
+  maximumMessageSizeBytes: MAXIMUM_MESSAGE_SIZE_BYTES,
 };
 
 export const ORDER_DLQ: QueueDefinition = {
   baseName: 'order_dlq',
   visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * FUNCTIONS.dlq_handler.timeoutSeconds,
   messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+  maximumMessageSizeBytes: MAXIMUM_MESSAGE_SIZE_BYTES,
 };
 
 export function redrivePolicy(deadLetterTargetArn: string): string {

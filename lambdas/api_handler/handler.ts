@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { parseOrderId, type OrderRecord } from '../shared/order';
+import { parseOrder, parseOrderId, samePayload, type Order, type OrderRecord, type OrderStatus } from '../shared/order';
 import type { OrderRepository } from '../shared/order-repository';
 import { inspectJson } from './json-body';
 import { bodyBytes, header, isJsonContentType, json, problem, RequestError, type HttpResponse } from './http';
@@ -87,6 +87,49 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unk
  * and only when the order was not acknowledged; no internal message or stack reaches the client.
  */
 export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
+  const CONFLICT: Routed = [
+    problem(409, 'An order with this order_id already exists with a different payload', [
+      { field: 'order_id', message: 'is already used by a different order' },
+    ]),
+    undefined,
+    'conflict',
+  ];
+
+  function acknowledge(orderId: string, status: OrderStatus, duplicate: boolean, outcome = duplicate ? 'duplicate' : 'accepted'): Routed {
+    const location = { location: `/orders/${orderId}` };
+    return duplicate
+      ? [json(200, { order_id: orderId, status }, location), orderId, outcome]
+      : [json(202, { order_id: orderId, status: 'PENDING' }, location), orderId, outcome];
+  }
+
+  /**
+   * The acknowledged-order contract (README): the answer agrees with the table. When the workflow
+   * failed or could not be reached, the order may still have been stored (the workflow failed after
+   * StoreOrder, or the call timed out after the execution ran). If it is stored, it is acknowledged: the
+   * pending sweeper enqueues a PENDING order whose message never left. An order found not stored gets
+   * 502 (or 503 if the workflow could not be reached); if the lookup fails too, 503: the service cannot
+   * tell, and a retry of the same request is safe either way.
+   */
+  async function acknowledgeIfStored(body: unknown): Promise<Routed | undefined> {
+    let order: Order;
+    try {
+      order = parseOrder(body);
+    } catch {
+      return undefined;
+    }
+    let stored: OrderRecord | undefined;
+    try {
+      stored = await orders.get(order.order_id);
+    } catch (error) {
+      logger.error('order lookup failed', { order_id: order.order_id, error: (error as Error).name });
+      return [SERVICE_UNAVAILABLE, order.order_id, 'unavailable'];
+    }
+    if (!stored) return undefined;
+    if (!samePayload(stored, order)) return CONFLICT;
+    logger.warn('order stored but the workflow did not finish: the pending sweeper enqueues it', { order_id: order.order_id, status: stored.status });
+    return acknowledge(order.order_id, stored.status, stored.status !== 'PENDING', 'stored-not-enqueued');
+  }
+
   async function submitOrder(event: APIGatewayProxyEventV2): Promise<Routed> {
     const body = parseJsonBody(event, maxBodyBytes);
     let outcome;
@@ -94,28 +137,18 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
       outcome = await workflow.submit(body);
     } catch (error) {
       logger.error('workflow could not be started', { error: (error as Error).name });
-      return [SERVICE_UNAVAILABLE, undefined, 'unavailable'];
+      return (await acknowledgeIfStored(body)) ?? [SERVICE_UNAVAILABLE, undefined, 'unavailable'];
     }
     switch (outcome.kind) {
-      case 'accepted': {
-        const location = { location: `/orders/${outcome.orderId}` };
-        return outcome.duplicate
-          ? [json(200, { order_id: outcome.orderId, status: outcome.status }, location), outcome.orderId, 'duplicate']
-          : [json(202, { order_id: outcome.orderId, status: 'PENDING' }, location), outcome.orderId, 'accepted'];
-      }
+      case 'accepted':
+        return acknowledge(outcome.orderId, outcome.status, outcome.duplicate);
       case 'invalid':
         return [problem(400, 'Invalid order', outcome.details), undefined, 'invalid', outcome.details.map((detail) => detail.field)];
       case 'conflict':
-        return [
-          problem(409, 'An order with this order_id already exists with a different payload', [
-            { field: 'order_id', message: 'is already used by a different order' },
-          ]),
-          undefined,
-          'conflict',
-        ];
+        return CONFLICT;
       case 'failed':
         logger.error('workflow failed', { error: outcome.error, execution_arn: outcome.executionArn });
-        return [problem(502, 'The order could not be accepted; retry the request'), undefined, 'workflow-failed'];
+        return (await acknowledgeIfStored(body)) ?? [problem(502, 'The order could not be accepted; retry the request'), undefined, 'workflow-failed'];
     }
   }
 

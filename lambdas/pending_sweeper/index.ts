@@ -1,4 +1,4 @@
-import { PENDING_REDRIVE_AFTER_SECONDS } from '../../topology/functions';
+import { PENDING_REDRIVE_AFTER_SECONDS } from '../../topology/recovery';
 import { systemClock } from '../shared/clock';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { createSqsClient } from '../shared/clients/sqs';

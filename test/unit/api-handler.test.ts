@@ -100,11 +100,54 @@ describe('api_handler: POST /orders', () => {
     expect(response.body).not.toMatch(/ECONNREFUSED|10\.0\.0\.1/);
   });
 
-  it('answers 502 when the workflow fails for a reason other than the order', async () => {
+  it('answers 502 when the workflow fails for a reason other than the order, and the order is not stored', async () => {
     const { handler } = setup({ kind: 'failed', error: 'States.Timeout' });
     const response = await handler(apiEvent('POST', '/orders', { body: seedOrder }));
     expect(response.statusCode).toBe(502);
     expect(response.body).not.toMatch(/States\.Timeout/);
+  });
+
+  describe('the acknowledged-order contract: the answer agrees with the table', () => {
+    const stored = (status: OrderRecord['status'], item = 'laptop'): OrderRecord => ({
+      order_id: 'order-123', item, quantity: 1, status, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', attempts: 0,
+    });
+
+    it('acknowledges (202 PENDING) an order the workflow stored before it failed: the sweeper enqueues it', async () => {
+      const { handler, lines } = setup({ kind: 'failed', error: 'SQS.ServiceUnavailable' }, stored('PENDING'));
+      const response = await handler(apiEvent('POST', '/orders', { body: seedOrder }));
+      expect(response.statusCode).toBe(202);
+      expect(bodyOf(response)).toEqual({ order_id: 'order-123', status: 'PENDING' });
+      expect(response.headers).toMatchObject({ location: '/orders/order-123' });
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 'ERROR', message: 'workflow failed' }),
+        expect.objectContaining({ level: 'WARN', message: 'order stored but the workflow did not finish: the pending sweeper enqueues it', order_id: 'order-123' }),
+        expect.objectContaining({ message: 'request', status_code: 202, outcome: 'stored-not-enqueued' }),
+      ]);
+    });
+
+    it('acknowledges a stored order when the workflow call itself failed (the execution ran, the answer was lost)', async () => {
+      const { handler } = setup(new Error('socket hang up'), stored('PENDING'));
+      expect((await handler(apiEvent('POST', '/orders', { body: seedOrder }))).statusCode).toBe(202);
+    });
+
+    it('answers 200 with the status when the stored order has moved on (an earlier submission)', async () => {
+      const { handler } = setup({ kind: 'failed', error: 'States.Timeout' }, stored('FULFILLED'));
+      const response = await handler(apiEvent('POST', '/orders', { body: seedOrder }));
+      expect(response.statusCode).toBe(200);
+      expect(bodyOf(response)).toEqual({ order_id: 'order-123', status: 'FULFILLED' });
+    });
+
+    it('answers 409 when the stored order under that id has another payload', async () => {
+      const { handler } = setup({ kind: 'failed', error: 'States.Timeout' }, stored('PENDING', 'phone'));
+      expect((await handler(apiEvent('POST', '/orders', { body: seedOrder }))).statusCode).toBe(409);
+    });
+
+    it('answers 503 when neither the workflow nor the table can say: a retry of the same request is safe', async () => {
+      const { handler } = setup({ kind: 'failed', error: 'States.Timeout' }, Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+      const response = await handler(apiEvent('POST', '/orders', { body: seedOrder }));
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({ 'retry-after': '1' });
+    });
   });
 });
 

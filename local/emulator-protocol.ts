@@ -1,0 +1,17 @@
+/**
+ * The messages between the runtime and its emulator thread. Types only: the worker module starts the
+ * emulators when it loads, so nothing may import a value from it.
+ */
+import type { ActiveFault, FaultSpec } from './faults';
+import type { RequestCounts } from './stats';
+
+export type WorkerRequest =
+  | { type: 'counts' }
+  | { type: 'faults'; add?: FaultSpec; clear?: boolean }
+  | { type: 'stop' };
+
+export type WorkerMessage =
+  | { type: 'ready'; dynamodb: string; sqs: string }
+  | { type: 'counts'; counts: RequestCounts }
+  | { type: 'faults'; faults: ActiveFault[] }
+  | { type: 'stopped' };

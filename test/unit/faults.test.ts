@@ -1,0 +1,44 @@
+import { FaultInjector, InvalidFaultError, parseFaultSpec } from '../../local/faults';
+
+describe('Local fault injection (POST /_local/faults)', () => {
+  it('accepts a service, an operation and an optional duration', () => {
+    expect(parseFaultSpec({ service: 'sqs', operation: 'SendMessage' })).toEqual({ service: 'sqs', operation: 'SendMessage' });
+    expect(parseFaultSpec({ service: 'dynamodb', operation: 'PutItem', seconds: 2.5 })).toEqual({ service: 'dynamodb', operation: 'PutItem', seconds: 2.5 });
+  });
+
+  it('names every bad field at once', () => {
+    let error: unknown;
+    try {
+      parseFaultSpec({ service: 'sns', operation: 'Send Message!', seconds: 0 });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(InvalidFaultError);
+    expect((error as InvalidFaultError).details.map((detail) => detail.field)).toEqual(['service', 'operation', 'seconds']);
+    expect(() => parseFaultSpec(null)).toThrow(InvalidFaultError);
+  });
+
+  it('refuses only the chosen operation of the chosen service, counts refusals, and ends on time', () => {
+    let now = 1_000_000;
+    const injector = new FaultInjector(() => now);
+    injector.add({ service: 'sqs', operation: 'SendMessage', seconds: 2 });
+    expect(injector.refuses('sqs', 'ReceiveMessage')).toBe(false);
+    expect(injector.refuses('dynamodb', 'SendMessage')).toBe(false);
+    expect(injector.refuses('sqs', 'SendMessage')).toBe(true);
+    expect(injector.refuses('sqs', 'SendMessage')).toBe(true);
+    expect(injector.list()).toEqual([{ service: 'sqs', operation: 'SendMessage', seconds: 2, refused: 2, until: new Date(1_002_000).toISOString() }]);
+    now += 2000;
+    expect(injector.refuses('sqs', 'SendMessage')).toBe(false);
+    expect(injector.list()).toEqual([]);
+  });
+
+  it('keeps a fault without a duration until cleared', () => {
+    let now = 0;
+    const injector = new FaultInjector(() => now);
+    injector.add({ service: 'dynamodb', operation: 'GetItem' });
+    now += 86_400_000;
+    expect(injector.refuses('dynamodb', 'GetItem')).toBe(true);
+    injector.clear();
+    expect(injector.refuses('dynamodb', 'GetItem')).toBe(false);
+  });
+});
