@@ -14,12 +14,16 @@ const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 // API Gateway passes these bodies as text and base64-encodes everything else.
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|[a-z0-9.+-]+\+json|xml|javascript|x-www-form-urlencoded))/i;
 
-function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // Payload 2.0: header names in lower case, repeated headers joined with commas, and the cookies in a
+  // `cookies` array of their own rather than a header (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  // headersDistinct keeps repeats apart (Node joins most with ", "; API Gateway with ",").
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values !== undefined && name !== 'cookie') headers[name] = values.join(',');
   }
+  const cookies = (req.headersDistinct.cookie ?? []).flatMap((header) => header.split(';')).map((cookie) => cookie.trim()).filter(Boolean);
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] ? `${query[name]},${value}` : value;
   const isText = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? '');
@@ -29,6 +33,7 @@ function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
     routeKey: '$default',
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
+    ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     requestContext: {

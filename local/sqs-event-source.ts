@@ -41,6 +41,29 @@ function toRecord(message: Message, queueArn: string, region: string): SQSRecord
 }
 
 /**
+ * The messages a partial batch response reports as failed, by Lambda's rules
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting):
+ * no response, no list or an empty list is complete success; an itemIdentifier that is empty, null,
+ * under another key or not a message of this batch, or a response of another shape, fails the whole
+ * batch.
+ */
+export function reportedFailures(response: unknown, messages: readonly Message[]): Set<string> {
+  const all = new Set(messages.map((message) => message.MessageId ?? ''));
+  if (response === undefined || response === null) return new Set();
+  if (typeof response !== 'object' || Array.isArray(response)) return all;
+  const list = (response as Partial<SQSBatchResponse>).batchItemFailures;
+  if (list === undefined || list === null) return new Set();
+  if (!Array.isArray(list)) return all;
+  const failed = new Set<string>();
+  for (const failure of list as unknown[]) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !all.has(id)) return all;
+    failed.add(id);
+  }
+  return failed;
+}
+
+/**
  * A Lambda event source mapping for SQS: long-polls the queue, invokes the function with a real
  * SQSEvent, deletes the records that succeeded and leaves the batchItemFailures (or the whole batch,
  * if the function threw) to reappear after the visibility timeout, until redrive moves them to the DLQ.
@@ -90,8 +113,7 @@ export class SqsEventSource {
     const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queueArn, region)) };
     let failed: Set<string>;
     try {
-      const response = (await fn.invoke(event)) as SQSBatchResponse | undefined;
-      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      failed = reportedFailures(await fn.invoke(event), messages);
     } catch {
       // An invocation error fails the whole batch, as on AWS.
       failed = new Set(messages.map((message) => message.MessageId ?? ''));

@@ -17,6 +17,8 @@ export interface SyncExecutionResult {
   output?: string;
   error?: string;
   cause?: string;
+  /** Express executions bill duration in 100 ms steps and memory in 64 MB steps. */
+  billingDetails: { billedMemoryUsedInMB: number; billedDurationInMilliseconds: number };
 }
 
 const EVENT_KINDS: Record<string, StateVisit['event']> = {
@@ -69,7 +71,7 @@ export class LocalStateMachine {
     const execution = this.machine.run(parsed, { overrides: { taskResourceLocalHandlers: this.taskHandlers } });
     const recording = this.record(execution.eventLogs, record);
     const base = { executionArn, stateMachineArn: this.stateMachineArn, name, startDate: startDate / 1000, input };
-    let result: SyncExecutionResult;
+    let result: Omit<SyncExecutionResult, 'billingDetails'> & Partial<Pick<SyncExecutionResult, 'billingDetails'>>;
     try {
       const output = await execution.result;
       result = { ...base, stopDate: Date.now() / 1000, status: 'SUCCEEDED', output: JSON.stringify(output) };
@@ -84,6 +86,7 @@ export class LocalStateMachine {
       }
     }
     await recording;
+    result.billingDetails = { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((result.stopDate - result.startDate) * 10) * 100) };
     record.status = result.status;
     record.stopDate = new Date(result.stopDate * 1000).toISOString();
     if (result.error) record.error = result.error;
@@ -91,7 +94,7 @@ export class LocalStateMachine {
     // Standard workflows bill each state entered (a retry enters the state again).
     const transitions = record.states.filter((visit) => visit.event === 'entered' || visit.event === 'retried').length;
     this.observe(transitions, Date.now() - startDate);
-    return result;
+    return result as SyncExecutionResult;
   }
 
   private async record(events: AsyncGenerator<{ type: string; timestamp: number; state?: { name: string; type: string }; Error?: string }>, record: ExecutionRecord) {

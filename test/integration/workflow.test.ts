@@ -52,7 +52,7 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
             ? (command: Parameters<typeof target.send>[0]) => {
                 if (failingSends > 0) {
                   failingSends -= 1;
-                  return Promise.reject(Object.assign(new Error('injected'), { name: 'SQS.AmazonSQSException' }));
+                  return Promise.reject(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
                 }
                 return target.send(command);
               }
@@ -99,12 +99,13 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
     expect(await new OrderRepository(aws.db, aws.resources.ordersTable).get('wf-bad')).toBeUndefined();
   });
 
-  it('an enqueue that keeps failing is a failed workflow (502), and the same POST again recovers the order', async () => {
+  it('an enqueue that keeps failing fails the workflow as SQS.AmazonSQSException, and the same POST again enqueues the stored order', async () => {
     const order = { order_id: 'wf-sqs-down', item: 'desk', quantity: 1 };
     failingSends = 4; // the first attempt and all 3 retries
-    await expect(workflow.submit(order)).resolves.toMatchObject({ kind: 'failed' });
+    await expect(workflow.submit(order)).resolves.toMatchObject({ kind: 'failed', error: 'SQS.AmazonSQSException' });
     expect(failingSends).toBe(0);
-    // Stored but never acknowledged: the client's retry (a duplicate) enqueues it after all.
+    // Stored but not enqueued (api_handler acknowledges it; the sweeper would send it): a resubmission,
+    // a duplicate, enqueues it at once.
     await expect(workflow.submit(order)).resolves.toEqual({ kind: 'accepted', orderId: 'wf-sqs-down', status: 'PENDING', duplicate: true });
     const received = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.resources.orderQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     expect((received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '').order_id)).toContain('wf-sqs-down');
