@@ -1,5 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
+import { codePoints, ITEM_MAX_LENGTH } from '../../lambdas/shared/order';
+import { validOrder } from '../support/order-arbitraries';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { runtimeTables } from '../support/runtime-tables';
 import { pick } from './profile';
@@ -12,11 +14,6 @@ import { pick } from './profile';
 const CASES = pick(300, 10_000);
 
 const VALID_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const validOrder = fc.record({
-  order_id: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
-  item: fc.stringMatching(/^[a-z][a-z ]{0,30}$/),
-  quantity: fc.integer({ min: 1, max: 1000 }),
-});
 
 const hostileStrings = fc.oneof(
   fc.constantFrom('../../etc/passwd', '..%2F..%2F', '/orders/1', '.*', '^(a+)+$', "' OR '1'='1", '"; DROP TABLE orders; --', '","quantity":5,"x":"', '{"$ne":null}', '__proto__', 'constructor', '\u0000', '\u202e', '\uFFFF', '\uFFFE', '\uD800', '\uDC00x', '🙂', 'a'.repeat(65)),
@@ -33,11 +30,12 @@ const invalidOrder = fc
       case 0: delete copy[['order_id', 'item', 'quantity'][hostile.length % 3]!]; break;
       case 1: copy[VALID_ID.test(hostile) && !(hostile in copy) ? `x_${hostile}` : `extra${hostile.length}`] = json; break;
       case 2: copy.order_id = VALID_ID.test(hostile) ? `${hostile}/` : hostile; break;
-      case 3: copy.item = hostile.length === 0 || hostile.length > 200 || /[\u0000-\u001f\u007f-\u009f\uFFFE\uFFFF]/.test(hostile) ? hostile : `${hostile}\u0007`; break;
+      case 3: copy.item = hostile.length === 0 || codePoints(hostile) > ITEM_MAX_LENGTH || /[\u0000-\u001f\u007f-\u009f\uFFFE\uFFFF]/.test(hostile) ? hostile : `${hostile}\u0007`; break;
       case 4: copy.quantity = [0, -1, 1001, 1.5, 1e400, '1', null, true, [1], { n: 1 }][hostile.length % 10]; break;
       case 5: copy.order_id = json === null || typeof json !== 'string' ? json : 7; break;
       case 6: copy.item = typeof json === 'string' ? 42 : json; break;
-      case 7: copy.item = 'x'.repeat(201 + hostile.length); break;
+      // One code point too many, in ASCII or in astral characters (two UTF-16 units each).
+      case 7: copy.item = (hostile.length % 2 === 0 ? 'x' : '\u{1f6d2}').repeat(ITEM_MAX_LENGTH + 1 + hostile.length); break;
       default: copy.item = '   '; break;
     }
     return JSON.stringify(copy);
