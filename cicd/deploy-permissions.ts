@@ -1,4 +1,5 @@
 import type { PolicyCondition, PolicyStatement } from '../stacks/access';
+import { grantedActions } from '../topology/access';
 
 /**
  * What CodeBuild needs to plan and apply DOFS stacks, each role confined to its own environment's names
@@ -148,11 +149,16 @@ export function writeStatements(s: Scope, boundaryPolicyArn: string): PolicyStat
  * environment's data.
  */
 export function boundaryStatements(s: Scope): PolicyStatement[] {
+  const granted = grantedActions();
+  const services = Object.keys(granted).sort().join(', ');
+  if (services !== 'dynamodb, lambda, sqs, states') throw new Error(`the boundary covers dynamodb, lambda, sqs and states; the declarations grant ${services}`);
   return [
-    { sid: 'DofsData', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
-    { sid: 'DofsQueues', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
-    { sid: 'DofsWorkflow', actions: ['states:StartSyncExecution'], resources: each(s, (p) => arn(s, 'states', `stateMachine:${p}*`)) },
-    { sid: 'DofsTasks', actions: ['lambda:InvokeFunction'], resources: each(s, (p) => arn(s, 'lambda', `function:${p}*`)) },
+    // The actions every function's and the state machine's declaration grants (topology/access.ts), on
+    // anything by the environment's prefix.
+    { sid: 'DofsData', actions: granted.dynamodb ?? [], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
+    { sid: 'DofsQueues', actions: granted.sqs ?? [], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
+    { sid: 'DofsWorkflow', actions: granted.states ?? [], resources: each(s, (p) => arn(s, 'states', `stateMachine:${p}*`)) },
+    { sid: 'DofsTasks', actions: granted.lambda ?? [], resources: each(s, (p) => arn(s, 'lambda', `function:${p}*`)) },
     { sid: 'DofsLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: each(s, (p) => arn(s, 'logs', `log-group:/aws/lambda/${p}*:*`)) },
     {
       sid: 'LogDeliveryAndTracing',

@@ -1,6 +1,5 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { tryLock } from 'fs-native-extensions';
 
 export class DataDirInUseError extends Error {
   constructor(readonly dataDir: string, readonly pid: number | undefined) {
@@ -12,8 +11,33 @@ export class DataDirInUseError extends Error {
 }
 
 function holderOf(path: string): number | undefined {
-  const pid = Number(readFileSync(path, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    // Windows' mandatory lock also keeps the holder's file from being read.
+    return undefined;
+  }
+}
+
+/** A dying holder's files close within milliseconds; a newcomer waits this long before giving up. */
+const WAIT_FOR_DYING_HOLDER_MS = 2000;
+
+type TryLock = (fd: number) => boolean;
+
+/** The native addon, loaded only when a data directory is locked (an in-memory runtime never needs it). */
+async function loadTryLock(): Promise<TryLock> {
+  const addon = (await import('fs-native-extensions')) as { tryLock?: TryLock; default?: { tryLock: TryLock } };
+  const tryLock = addon.tryLock ?? addon.default!.tryLock;
+  return (fd) => {
+    try {
+      return tryLock(fd);
+    } catch (error) {
+      // Windows reports a held lock as EBUSY or EACCES rather than false.
+      if (['EBUSY', 'EACCES', 'EAGAIN'].includes((error as NodeJS.ErrnoException).code ?? '')) return false;
+      throw error;
+    }
+  };
 }
 
 /**
@@ -26,13 +50,18 @@ function holderOf(path: string): number | undefined {
  * The file is never deleted: unlinking a lock file lets a newcomer lock a fresh inode while another
  * process still holds the old one.
  */
-export function lockDataDir(dataDir: string): () => void {
+export async function lockDataDir(dataDir: string): Promise<() => void> {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'runtime.lock');
   const fd = openSync(path, 'a+');
-  if (!tryLock(fd)) {
-    closeSync(fd);
-    throw new DataDirInUseError(dataDir, holderOf(path));
+  const tryLock = await loadTryLock();
+  const deadline = Date.now() + WAIT_FOR_DYING_HOLDER_MS;
+  while (!tryLock(fd)) {
+    if (Date.now() >= deadline) {
+      closeSync(fd);
+      throw new DataDirInUseError(dataDir, holderOf(path));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   ftruncateSync(fd, 0);
   writeSync(fd, String(process.pid));

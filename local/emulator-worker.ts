@@ -15,8 +15,8 @@ const dynamo = await startDynamoDb((workerData as { dataDir: DataDir }).dataDir)
 const sqs = await startSqs((workerData as { dataDir: DataDir }).dataDir);
 counter.watch('dynamodb', dynamo.endpoint);
 counter.watch('sqs', sqs.endpoint);
-interposeFaults(dynamo.server, 'dynamodb', faults);
-interposeFaults(sqs.server, 'sqs', faults);
+interposeFaults(dynamo.server, 'dynamodb', faults, (operation) => counter.uncount('dynamodb', operation));
+interposeFaults(sqs.server, 'sqs', faults, (operation) => counter.uncount('sqs', operation));
 
 const send = (message: WorkerMessage) => port.postMessage(message);
 port.on('message', async (request: WorkerRequest) => {

@@ -48,6 +48,10 @@ export async function startSqs(dataDir: DataDir): Promise<EmulatorServer> {
   if (path) mkdirSync(path, { recursive: true });
   // fauxqs listens on every interface unless told otherwise (listenHost is in our patch: docs/emulators.md).
   const server = await startFauxqs({ port: 0, listenHost: '127.0.0.1', logger: false, ...(path ? { dataDir: path } : {}) });
+  if (!server.httpServer) {
+    await server.stop();
+    throw new Error('fauxqs is not patched (npm install applies patches/ unless scripts are off): run `npx patch-package`');
+  }
   return { endpoint: `http://127.0.0.1:${server.port}`, server: server.httpServer, close: () => server.stop() };
 }
 

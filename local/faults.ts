@@ -32,12 +32,25 @@ export class InvalidFaultError extends Error {
   }
 }
 
+/** At most this many faults at once: each is checked on every emulator request. */
+export const MAX_FAULTS = 32;
+
+export type KnownOperations = Readonly<Record<FaultService, ReadonlySet<string>>>;
+
+/** The operations of an AWS SDK v3 client package: the names of its `<Operation>Command` classes. */
+export function commandNames(client: Record<string, unknown>): Set<string> {
+  return new Set(Object.keys(client).filter((name) => /^[A-Z]\w*Command$/.test(name) && name !== 'Command').map((name) => name.slice(0, -'Command'.length)));
+}
+
 /** Checks a fault request from the local API; names every bad field. */
-export function parseFaultSpec(input: unknown): FaultSpec {
+export function parseFaultSpec(input: unknown, operations: KnownOperations): FaultSpec {
   const body = (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
   const details: { field: string; message: string }[] = [];
   if (!FAULT_SERVICES.includes(body.service as FaultService)) details.push({ field: 'service', message: `must be one of ${FAULT_SERVICES.join(', ')}` });
-  if (typeof body.operation !== 'string' || !/^[A-Za-z]{1,64}$/.test(body.operation)) details.push({ field: 'operation', message: 'must be an API operation name, e.g. SendMessage' });
+  const service = operations[body.service as FaultService];
+  if (typeof body.operation !== 'string' || (service ? !service.has(body.operation) : !/^[A-Za-z]{1,64}$/.test(body.operation))) {
+    details.push({ field: 'operation', message: `must be an operation of the service's API, e.g. ${body.service === 'dynamodb' ? 'PutItem' : 'SendMessage'}` });
+  }
   if (body.seconds !== undefined && (typeof body.seconds !== 'number' || !(body.seconds > 0) || body.seconds > 86_400)) {
     details.push({ field: 'seconds', message: 'must be a number of seconds above 0 and at most 86400' });
   }
@@ -95,14 +108,16 @@ export function operationOf(req: IncomingMessage): string {
  * ServiceUnavailable in the JSON protocol's error shape (the `x-amzn-query-error` header is how SQS's
  * JSON protocol names query-compatible error codes); anything else reaches the emulator untouched.
  */
-export function interposeFaults(server: Server, service: FaultService, injector: FaultInjector): void {
+export function interposeFaults(server: Server, service: FaultService, injector: FaultInjector, onRefused: (operation: string) => void = () => undefined): void {
   const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!injector.refuses(service, operationOf(req))) {
+    const operation = operationOf(req);
+    if (!injector.refuses(service, operation)) {
       for (const listener of listeners) listener.call(server, req, res);
       return;
     }
+    onRefused(operation);
     req.resume();
     const body = JSON.stringify({ __type: 'ServiceUnavailable', message: 'The service is unavailable (fault injected by the DOFS local runtime)' });
     res.writeHead(503, {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ConsoleAssets } from './console-assets';
 import type { ConsoleFeed } from './console-feed';
 import type { ExecutionHistory } from './executions';
-import { InvalidFaultError, parseFaultSpec, type ActiveFault, type FaultSpec } from './faults';
+import { InvalidFaultError, MAX_FAULTS, parseFaultSpec, type ActiveFault, type FaultSpec, type KnownOperations } from './faults';
 import { BodyTooLargeError, readBody, sendJson } from './http-util';
 import type { LocalFunction } from './lambda-host';
 
@@ -72,6 +72,8 @@ export interface GatewayOptions {
   readonly failureThreshold: { get(): number; set(value: number): Promise<void> };
   /** Adds a fault to the emulators, or clears them all; answers the faults now active. */
   readonly faults: (change?: { add?: FaultSpec; clear?: boolean }) => Promise<ActiveFault[]>;
+  /** The operations a fault may name, per service. */
+  readonly faultOperations: KnownOperations;
 }
 
 type LocalRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
@@ -102,13 +104,46 @@ async function addFault(req: IncomingMessage, res: ServerResponse, options: Gate
     } catch {
       body = undefined;
     }
-    spec = parseFaultSpec(body);
+    spec = parseFaultSpec(body, options.faultOperations);
   } catch (error) {
     if (!(error instanceof InvalidFaultError)) throw error;
     return sendJson(res, 400, { error: 'Invalid fault', details: error.details });
   }
+  if ((await options.faults()).length >= MAX_FAULTS) {
+    return sendJson(res, 400, { error: 'Invalid fault', details: [{ field: 'faults', message: `at most ${MAX_FAULTS} at once: DELETE /_local/faults clears them` }] });
+  }
   sendJson(res, 201, { faults: await options.faults({ add: spec }) });
 }
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function loopbackHost(value: string | undefined): boolean {
+  if (!value) return false;
+  try {
+    return LOOPBACK.has(new URL(value.includes('://') ? value : `http://${value}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The runtime's own controls (FAILURE_THRESHOLD, faults) change what every client sees, so they take
+ * requests from this machine only: a loopback Host (which also defeats DNS rebinding), no foreign Origin,
+ * and a JSON body (a cross-site form or text/plain POST needs no CORS preflight; JSON does, and gets none).
+ * The problem named, or undefined when the request may proceed.
+ */
+function controlRequestProblem(req: IncomingMessage): { field: string; message: string } | undefined {
+  if (!loopbackHost(req.headers.host)) return { field: 'host', message: 'must be localhost: the runtime is controlled from this machine only' };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !loopbackHost(origin)) return { field: 'origin', message: 'must be a page served from localhost' };
+  const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
+  if ((hasBody || req.method === 'POST' || req.method === 'PUT') && !isJson(req.headers['content-type'])) {
+    return { field: 'content-type', message: 'must be application/json' };
+  }
+  return undefined;
+}
+
+const isJson = (value: string | undefined) => /^application\/json\s*(;|$)/i.test(value ?? '');
 
 function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
   const { executions } = options;
@@ -151,6 +186,10 @@ export function createGateway(options: GatewayOptions): Server {
       // The console is for browsers (they ask for text/html); to an API client `/` stays the API's 404.
       const forBrowser = rawPath !== '/' || /\btext\/html\b/.test(String(req.headers.accept ?? ''));
       const local = forBrowser ? routes[`${req.method} ${rawPath}`] : undefined;
+      if (local && req.method !== 'GET') {
+        const problem = controlRequestProblem(req);
+        if (problem) return sendJson(res, 403, { error: 'Forbidden', details: [problem] });
+      }
       if (local) return await local(req, res, url);
       if (req.method === 'GET' && rawPath.startsWith('/_local/executions/')) {
         const execution = options.executions.get(decodeURIComponent(rawPath.slice('/_local/executions/'.length)));

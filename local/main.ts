@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   }
   let runtime: Runtime;
   try {
-    const releaseDataDir = settings.dataDir ? lockDataDir(settings.dataDir) : undefined;
+    const releaseDataDir = settings.dataDir ? await lockDataDir(settings.dataDir) : undefined;
     // The emulator thread boots on another core while this one loads the runtime, its SDK clients and
     // the workflow interpreter (a chunk of their own, imported only now).
     const emulators = startEmulatorThread(emulatorWorker, settings.dataDir, exitOnUnexpected);

@@ -18,6 +18,7 @@ import { createGateway } from './gateway';
 import { loadFunction, type LocalFunction } from './lambda-host';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
+import { commandNames } from './faults';
 import { PendingSweep } from './pending-sweep';
 import { SqsEventSource } from './sqs-event-source';
 import { RuntimeStats } from './stats';
@@ -143,7 +144,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     // Orders left PENDING by an earlier run may have lost their message: the deployed pending sweeper,
     // run once now for every PENDING order, sends them again.
-    const { redriven } = (await functions.pending_sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number };
+    let redriven = 0;
+    try {
+      ({ redriven } = (await functions.pending_sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number });
+    } catch (error) {
+      // The periodic sweep below tries again.
+      logRuntimeError('pending sweep failed', error);
+    }
     // From then on, the deployed schedule's rule, time-scaled: an order stored while order_queue refused
     // messages is re-sent once the queue takes them again, without a restart or a client retry.
     const sweep = new PendingSweep(functions.pending_sweeper, options.visibilityTimeoutSeconds, (error) => logRuntimeError('pending sweep failed', error));
@@ -192,6 +199,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       console: new ConsoleAssets(options.consoleDir ?? join(options.bundleDir, '..', 'console')),
       failureThreshold: failureThresholdSetting,
       faults: (change) => emulators.faults(change),
+      faultOperations: { dynamodb: commandNames(await import('@aws-sdk/client-dynamodb')), sqs: commandNames(await import('@aws-sdk/client-sqs')) },
     });
     const port = await listen(gateway, options.port, options.host);
     stoppers.push(() => close(gateway));

@@ -46,6 +46,12 @@ export class RequestCounter {
     this.services.set(Number(new URL(endpoint).port), service);
   }
 
+  /** Takes back a request the emulator never served (refused by an injected fault: AWS bills no 5xx). */
+  uncount(service: string, operation: string): void {
+    const counts = this.counts[service];
+    if (counts?.[operation]) counts[operation] -= 1;
+  }
+
   snapshot(): RequestCounts {
     return structuredClone(this.counts);
   }

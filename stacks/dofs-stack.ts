@@ -2,12 +2,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
-import { ENV } from '../lambdas/shared/config';
-import type { FunctionKey } from '../topology/functions';
+import { ENV, environmentOf, FUNCTION_ACCESS, STATE_MACHINE_ACCESS, statementsOf, type EnvName, type ResourceResolver } from '../topology/access';
+import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { PROJECT } from '../topology/names';
 import { QUEUE_CONSUMERS } from '../topology/queues';
-import { BY_STATUS_INDEX } from '../topology/tables';
-import type { Binding } from './access';
+import { ORDERS_TABLE } from '../topology/tables';
 import { OrderApi } from './api';
 import type { DofsConfig } from './config';
 import { queueEventSource } from './event-sources';
@@ -66,57 +65,72 @@ export class DofsStack extends TerraformStack {
     const { orders, failedOrders } = this.tables;
     const { orderQueue, orderDlq } = this.queues;
 
-    const fn = (key: FunctionKey, bindings: readonly Binding[], variables?: Record<string, string>) =>
-      new DofsFunction(this, key, {
+    // Every resource a declaration (topology/access.ts) can name, as this stack's ARNs and identifiers.
+    const functions: Partial<Record<FunctionKey, DofsFunction>> = {};
+    const created = <T>(value: T | undefined, what: string): T => {
+      if (value === undefined) throw new Error(`${what} is referenced before it is created`);
+      return value;
+    };
+    const table = (ref: { table: string }) => (ref.table === ORDERS_TABLE.baseName ? orders : failedOrders);
+    const queue = (ref: { queue: string }) => this.queues.byBaseName[ref.queue]!;
+    const resolver: ResourceResolver = {
+      arns: (ref) => {
+        switch (ref.kind) {
+          case 'table':
+            return [ref.index ? `${table(ref).arn}/index/${ref.index}` : table(ref).arn];
+          case 'queue':
+            return [queue(ref).arn];
+          case 'stateMachine':
+            return [created(this.workflow, 'the state machine').stateMachine.arn];
+          case 'function': {
+            // A function and its versions and aliases.
+            const { arn } = created(functions[ref.function], ref.function).fn;
+            return [arn, `${arn}:*`];
+          }
+        }
+      },
+      identifier: (ref, carries) => {
+        if (carries === 'arn') return resolver.arns(ref)[0]!;
+        if (ref.kind === 'table') return table(ref).name;
+        if (ref.kind === 'queue') return carries === 'url' ? queue(ref).url : queue(ref).name;
+        throw new Error(`no ${carries} for a ${ref.kind}`);
+      },
+    };
+    const settingValues: Partial<Record<EnvName, string>> = { [ENV.failureThreshold]: String(config.failureThreshold) };
+
+    const fn = (key: FunctionKey) => {
+      const { access, settings } = FUNCTION_ACCESS[key];
+      const variables = Object.fromEntries(settings.map((name) => [name, created(settingValues[name], `a value for ${name}`)]));
+      return (functions[key] = new DofsFunction(this, key, {
         key,
         environment,
         bundleDir,
         logRetentionDays: config.logRetentionDays,
         reservedConcurrency: config.reservedConcurrency[key],
-        bindings,
-        variables,
+        statements: statementsOf(access, resolver),
+        variables: { ...environmentOf(access, resolver), ...variables },
         permissionsBoundary: config.permissionsBoundaryArn,
-      });
+      }));
+    };
 
-    const validator = fn('validator', []);
-    const orderStorage = fn('order_storage', [OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:PutItem', 'dynamodb:GetItem'])]);
-    const fulfillOrder = fn(
-      'fulfill_order',
-      [OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:UpdateItem']), OrderQueues.consumer(orderQueue, 'order_queue')],
-      { [ENV.failureThreshold]: String(config.failureThreshold) },
-    );
-    const dlqHandler = fn('dlq_handler', [
-      OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
-      OrderTables.access(failedOrders, 'failed_orders', ENV.failedOrdersTable, ['dynamodb:PutItem']),
-      OrderQueues.consumer(orderDlq, 'order_dlq'),
-    ]);
-
+    const validator = fn('validator');
+    const orderStorage = fn('order_storage');
+    fn('fulfill_order');
+    fn('dlq_handler');
     // The state machine needs only the task functions and the queue; api_handler comes after it.
     this.workflow = new OrderWorkflow(this, 'workflow', {
       environment,
       validator,
       orderStorage,
       orderQueue,
+      statements: statementsOf(STATE_MACHINE_ACCESS, resolver),
       logRetentionDays: config.logRetentionDays,
       permissionsBoundary: config.permissionsBoundaryArn,
     });
-    const apiHandler = fn('api_handler', [
-      OrderTables.access(orders, 'orders', ENV.ordersTable, ['dynamodb:GetItem']),
-      this.workflow.startSyncAccess(ENV.stateMachineArn),
-    ]);
-    const pendingSweeper = fn('pending_sweeper', [
-      OrderTables.indexAccess(orders, BY_STATUS_INDEX.name, 'orders', ENV.ordersTable),
-      OrderQueues.producer(orderQueue, 'order_queue', ENV.orderQueueUrl),
-    ]);
+    const apiHandler = fn('api_handler');
+    const pendingSweeper = fn('pending_sweeper');
     new PendingSweep(this, 'pending_sweep', { environment, sweeper: pendingSweeper });
-    this.functions = {
-      api_handler: apiHandler,
-      validator,
-      order_storage: orderStorage,
-      fulfill_order: fulfillOrder,
-      dlq_handler: dlqHandler,
-      pending_sweeper: pendingSweeper,
-    };
+    this.functions = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, created(functions[key], key)])) as Record<FunctionKey, DofsFunction>;
 
     for (const { queue, consumer, eventSource } of QUEUE_CONSUMERS) {
       queueEventSource(this, `${queue.baseName}_to_${consumer}`, this.queues.byBaseName[queue.baseName]!, this.functions[consumer], eventSource);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, LAMBDA_LOGGING, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
-import type { Binding } from './access';
+import type { PolicyStatement } from '../topology/access';
 import { ServiceRole, XRAY_WRITE } from './service-role';
 
 export const LAMBDA_RUNTIME = 'nodejs22.x';
@@ -18,9 +18,10 @@ export interface DofsFunctionOptions {
   readonly bundleDir: string;
   readonly logRetentionDays: number;
   readonly reservedConcurrency?: number | undefined;
-  /** Resources the handler uses: each adds its IAM statement and its environment variable. */
-  readonly bindings?: readonly Binding[];
-  readonly variables?: Readonly<Record<string, string>>;
+  /** What the handler may do (from its declaration in topology/access.ts), beyond its logs and traces. */
+  readonly statements: readonly PolicyStatement[];
+  /** Its environment: the names of the resources it uses, and its settings. */
+  readonly variables: Readonly<Record<string, string>>;
   readonly permissionsBoundary?: string | undefined;
 }
 
@@ -47,7 +48,6 @@ export class DofsFunction extends Construct {
       name: `/aws/lambda/${this.functionName}`,
       retentionInDays: options.logRetentionDays,
     });
-    const bindings = options.bindings ?? [];
     this.role = new ServiceRole(this, 'execution', {
       roleName: this.functionName,
       servicePrincipal: 'lambda.amazonaws.com',
@@ -59,12 +59,12 @@ export class DofsFunction extends Construct {
           resources: [`${this.logGroup.arn}:*`],
         },
         XRAY_WRITE,
-        ...bindings.flatMap((b) => b.statements),
+        ...options.statements,
       ],
     });
 
     const asset = new TerraformAsset(this, 'bundle', { path: bundle, type: AssetType.FILE });
-    const variables = Object.assign({}, ...bindings.map((b) => b.environment ?? {}), options.variables);
+    const variables = options.variables;
     this.fn = new LambdaFunction(this, 'function', {
       functionName: this.functionName,
       description: definition.description,

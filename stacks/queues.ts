@@ -3,7 +3,6 @@ import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-re
 import { Construct } from 'constructs';
 import { resourceName } from '../topology/names';
 import { ORDER_DLQ, ORDER_QUEUE, redrivePolicy, type QueueDefinition } from '../topology/queues';
-import { binding, sid, type Binding } from './access';
 
 export interface QueuesOptions {
   readonly environment: string;
@@ -37,20 +36,6 @@ export class OrderQueues extends Construct {
     new SqsQueueRedriveAllowPolicy(this, 'order_dlq_redrive_allow', {
       queueUrl: this.orderDlq.url,
       redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.orderQueue.arn] }),
-    });
-  }
-
-  /** Sending to a queue, with its URL in `variable`. */
-  static producer(queue: SqsQueue, label: string, variable: string): Binding {
-    return binding({ sid: sid('Send', label), actions: ['sqs:SendMessage'], resources: [queue.arn] }, { [variable]: queue.url });
-  }
-
-  /** What a Lambda event source mapping needs to drain a queue, and nothing more. */
-  static consumer(queue: SqsQueue, label: string): Binding {
-    return binding({
-      sid: sid('Consume', label),
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [queue.arn],
     });
   }
 }

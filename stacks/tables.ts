@@ -2,7 +2,6 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Construct } from 'constructs';
 import { resourceName } from '../topology/names';
 import { FAILED_ORDERS_TABLE, keyAttributes, ORDERS_TABLE, type TableDefinition } from '../topology/tables';
-import { binding, sid, type Binding } from './access';
 
 export interface TablesOptions {
   readonly environment: string;
@@ -35,15 +34,5 @@ export class OrderTables extends Construct {
       });
     this.orders = table(ORDERS_TABLE);
     this.failedOrders = table(FAILED_ORDERS_TABLE);
-  }
-
-  /** Query on one index of a table (the table's name goes in `variable`). */
-  static indexAccess(table: DynamodbTable, index: string, label: string, variable: string): Binding {
-    return binding({ sid: sid(label, index, 'Index'), actions: ['dynamodb:Query'], resources: [`${table.arn}/index/${index}`] }, { [variable]: table.name });
-  }
-
-  /** Exactly `actions` on one table, with the table's name in `variable`. */
-  static access(table: DynamodbTable, label: string, variable: string, actions: string[]): Binding {
-    return binding({ sid: sid(label, 'Table'), actions, resources: [table.arn] }, { [variable]: table.name });
   }
 }

@@ -4,7 +4,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { resourceName } from '../topology/names';
 import { buildOrderWorkflow } from '../topology/workflow';
-import { binding, type Binding } from './access';
+import type { PolicyStatement } from '../topology/access';
 import type { DofsFunction } from './function';
 import { ServiceRole } from './service-role';
 
@@ -13,6 +13,8 @@ export interface WorkflowOptions {
   readonly validator: DofsFunction;
   readonly orderStorage: DofsFunction;
   readonly orderQueue: SqsQueue;
+  /** What the state machine may do: its tasks and the enqueue (STATE_MACHINE_ACCESS). */
+  readonly statements: readonly PolicyStatement[];
   readonly logRetentionDays: number;
   readonly permissionsBoundary?: string | undefined;
 }
@@ -31,14 +33,12 @@ export class OrderWorkflow extends Construct {
       name: `/aws/vendedlogs/states/${name}`,
       retentionInDays: options.logRetentionDays,
     });
-    const lambdaArns = [options.validator.fn.arn, options.orderStorage.fn.arn];
     const role = new ServiceRole(this, 'execution', {
       roleName: name,
       servicePrincipal: 'states.amazonaws.com',
       permissionsBoundary: options.permissionsBoundary,
       statements: [
-        { sid: 'InvokeTasks', actions: ['lambda:InvokeFunction'], resources: [...lambdaArns, ...lambdaArns.map((arn) => `${arn}:*`)] },
-        { sid: 'EnqueueOrders', actions: ['sqs:SendMessage'], resources: [options.orderQueue.arn] },
+        ...options.statements,
         // Step Functions sets up log delivery through CloudWatch Logs' delivery APIs, which take no
         // resource ARN: AWS documents `*` as the only resource for them.
         {
@@ -78,13 +78,5 @@ export class OrderWorkflow extends Construct {
       tracingConfiguration: { enabled: true },
       dependsOn: [role.policy],
     });
-  }
-
-  /** What api_handler needs: start a synchronous execution, with the ARN in STATE_MACHINE_ARN. */
-  startSyncAccess(variable: string): Binding {
-    return binding(
-      { sid: 'StartOrderWorkflow', actions: ['states:StartSyncExecution'], resources: [this.stateMachine.arn] },
-      { [variable]: this.stateMachine.arn },
-    );
   }
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { systemClock, type Clock } from '../shared/clock';
 import { ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { parseOrder, parseOrderId, samePayload, type Order, type OrderRecord, type OrderStatus } from '../shared/order';
@@ -14,6 +15,8 @@ export const MAX_JSON_DEPTH = 32;
 
 export interface ApiHandlerDeps {
   readonly workflow: OrderWorkflow;
+  /** When a submission arrived, to tell a repeat of an earlier order from one this request stored. */
+  readonly clock?: Clock;
   readonly orders: Pick<OrderRepository, 'get'>;
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
@@ -86,7 +89,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unk
  * response is JSON; client mistakes are 4xx with the fields named; dependency failures are 502/503
  * and only when the order was not acknowledged; no internal message or stack reaches the client.
  */
-export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
+export function createApiHandler({ workflow, orders, logger, clock = systemClock, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
   const CONFLICT: Routed = [
     problem(409, 'An order with this order_id already exists with a different payload', [
       { field: 'order_id', message: 'is already used by a different order' },
@@ -110,7 +113,7 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
    * 502 (or 503 if the workflow could not be reached); if the lookup fails too, 503: the service cannot
    * tell, and a retry of the same request is safe either way.
    */
-  async function acknowledgeIfStored(body: unknown): Promise<Routed | undefined> {
+  async function acknowledgeIfStored(body: unknown, submittedAt: string): Promise<Routed | undefined> {
     let order: Order;
     try {
       order = parseOrder(body);
@@ -127,17 +130,19 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
     if (!stored) return undefined;
     if (!samePayload(stored, order)) return CONFLICT;
     logger.warn('order stored but the workflow did not finish: the pending sweeper enqueues it', { order_id: order.order_id, status: stored.status });
-    return acknowledge(order.order_id, stored.status, stored.status !== 'PENDING', 'stored-not-enqueued');
+    // Stored before this request arrived: a repeat of an earlier submission (200), as on the normal path.
+    return acknowledge(order.order_id, stored.status, stored.created_at < submittedAt, 'stored-not-enqueued');
   }
 
   async function submitOrder(event: APIGatewayProxyEventV2): Promise<Routed> {
+    const submittedAt = clock();
     const body = parseJsonBody(event, maxBodyBytes);
     let outcome;
     try {
       outcome = await workflow.submit(body);
     } catch (error) {
       logger.error('workflow could not be started', { error: (error as Error).name });
-      return (await acknowledgeIfStored(body)) ?? [SERVICE_UNAVAILABLE, undefined, 'unavailable'];
+      return (await acknowledgeIfStored(body, submittedAt)) ?? [SERVICE_UNAVAILABLE, undefined, 'unavailable'];
     }
     switch (outcome.kind) {
       case 'accepted':
@@ -148,7 +153,7 @@ export function createApiHandler({ workflow, orders, logger, maxBodyBytes = MAX_
         return CONFLICT;
       case 'failed':
         logger.error('workflow failed', { error: outcome.error, execution_arn: outcome.executionArn });
-        return (await acknowledgeIfStored(body)) ?? [problem(502, 'The order could not be accepted; retry the request'), undefined, 'workflow-failed'];
+        return (await acknowledgeIfStored(body, submittedAt)) ?? [problem(502, 'The order could not be accepted; retry the request'), undefined, 'workflow-failed'];
     }
   }
 

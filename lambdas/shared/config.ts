@@ -1,3 +1,4 @@
+import { ENV } from '../../topology/access';
 import { ConfigError } from './errors';
 
 /**
@@ -6,14 +7,8 @@ import { ConfigError } from './errors';
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export const ENV = {
-  ordersTable: 'ORDERS_TABLE',
-  failedOrdersTable: 'FAILED_ORDERS_TABLE',
-  orderQueueUrl: 'ORDER_QUEUE_URL',
-  stateMachineArn: 'STATE_MACHINE_ARN',
-  failureThreshold: 'FAILURE_THRESHOLD',
-  pendingRedriveAfterSeconds: 'PENDING_REDRIVE_AFTER_SECONDS',
-} as const;
+// The variable names are declared with each function's access, in topology/.
+export { ENV };
 
 /** Never fail: a fresh deployment fulfills every order; set 0.0 to send every order to the DLQ. */
 export const DEFAULT_FAILURE_THRESHOLD = 1.0;

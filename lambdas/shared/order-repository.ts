@@ -77,7 +77,7 @@ export class OrderRepository {
   }
 
   /** PENDING orders last changed before `before` (ISO time), through the by_status index, page by page. */
-  async *pendingSince(before: string): AsyncGenerator<Pick<OrderRecord, 'order_id' | 'item' | 'quantity'>> {
+  async *pendingSince(before: string): AsyncGenerator<Pick<OrderRecord, 'order_id' | 'item' | 'quantity' | 'updated_at'>> {
     const query = this.inStatus('PENDING', 'AND updated_at < :before', { ':before': before });
     for await (const page of allPages((startKey) => this.db.send(new QueryCommand({ ...query, ExclusiveStartKey: startKey })))) {
       yield* (page.Items ?? []) as OrderRecord[];
@@ -127,6 +127,30 @@ export class OrderRepository {
           ConditionExpression: '#status = :failed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'PENDING', ':failed': 'FAILED', ':now': now, ':zero': 0, ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Notes that the pending sweeper re-sent a PENDING order, moving its `updated_at` on so the next sweep
+   * leaves it alone for another redrive age. Only if nothing else changed it since the sweeper read it;
+   * false otherwise (fulfilled, failed or touched in between: nothing to note).
+   */
+  async markResent(orderId: string, seenUpdatedAt: string, now: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { order_id: orderId },
+          UpdateExpression: 'SET updated_at = :now ADD resends :one',
+          ConditionExpression: '#status = :pending AND updated_at = :seen',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':seen': seenUpdatedAt, ':now': now, ':one': 1 },
         }),
       );
       return true;

@@ -76,6 +76,8 @@ export interface OrderRecord extends Order {
   redrives?: number;
   redriven_at?: string;
   last_failure?: string;
+  /** How often the pending sweeper re-sent the order's message (it never reached order_queue). */
+  resends?: number;
 }
 
 /** The body the fulfillment queues carry. */

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,27 @@ describe('The local runtime (npm start)', () => {
       const entered = (execution.body.states as { name: string; event: string }[]).filter((s) => s.event === 'entered');
       expect(entered.map((s) => s.name)).toEqual(['ValidateOrder', 'StoreOrder', 'NeedsFulfillment', 'EnqueueForFulfillment', 'Accepted']);
       expect((await request(`${runtime.url}/_local/executions/nope`)).status).toBe(404);
+    });
+
+    it('takes control requests (faults, FAILURE_THRESHOLD) only from this machine, as JSON', async () => {
+      const port = new URL(runtime.url).port;
+      const control = (headers: Record<string, string>, body = '{"service":"sqs","operation":"SendMessage","seconds":1}') =>
+        new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/_local/faults', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      // A cross-site form or text/plain POST needs no CORS preflight: refused.
+      expect(await control({ 'content-type': 'text/plain' })).toMatchObject({ status: 403, body: { details: [{ field: 'content-type' }] } });
+      expect(await control({ origin: 'http://evil.example' })).toMatchObject({ status: 403, body: { details: [{ field: 'origin' }] } });
+      // DNS rebinding: the request names a foreign host.
+      expect(await control({ host: `evil.example:${port}` })).toMatchObject({ status: 403, body: { details: [{ field: 'host' }] } });
+      expect(await control({ origin: runtime.url }, '{"service":"sqs","operation":"SendMesage"}')).toMatchObject({ status: 400, body: { details: [{ field: 'operation' }] } });
+      expect(await control({ origin: runtime.url })).toMatchObject({ status: 201, body: { faults: [{ service: 'sqs', operation: 'SendMessage', refused: 0 }] } });
+      expect((await request(`${runtime.url}/_local/faults`, { method: 'DELETE' })).body).toEqual({ faults: [] });
     });
   });
   });
@@ -126,7 +148,7 @@ describe('The local runtime (npm start)', () => {
       }
     });
 
-    it('starts again within 100 ms of a SIGKILL to its whole process group, and loses no acknowledged order', async () => {
+    it('starts when launched within 100 ms of a SIGKILL to its whole process group, and loses no acknowledged order', async () => {
       const env = { DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '1.0' };
       const first = await startRuntimeProcess(env, { processGroup: true });
       const ids = Array.from({ length: 20 }, (_, index) => `crash-now-${index}`);

@@ -65,6 +65,10 @@ describe(`Every order the schema accepts goes end to end (${BATCHES} batches of 
             return { value, status: response.status, body: (await response.json()) as Record<string, unknown> };
           }),
         );
+        // A valid order's workflow never fails: were order_queue to refuse its message, the API would
+        // still acknowledge it (the order is stored), so the answer alone would not show the fault.
+        const failures = runtime.logs().filter((line) => line.message === 'workflow failed' || line.outcome === 'stored-not-enqueued');
+        if (failures.length > 0) throw new Error(`the workflow failed for a valid order: ${JSON.stringify(failures[0])}; batch: ${batch.map(([o]) => `${o.order_id} (${describeItem(o.item)})`).join('; ')}`);
         for (const { value, status, body } of answers) {
           const known = model.get(value.order_id);
           const expected = !known ? 202 : known.item === value.item && known.quantity === value.quantity ? 200 : 409;

@@ -25,7 +25,7 @@ function setup(outcome: WorkflowOutcome | Error = { kind: 'accepted', orderId: '
     },
   };
   const { logger, lines } = captureLogger();
-  return { handler: createApiHandler({ workflow, orders, logger }), submitted, lines };
+  return { handler: createApiHandler({ workflow, orders, logger, clock: () => '2026-01-01T00:00:05.000Z' }), submitted, lines };
 }
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
@@ -108,8 +108,9 @@ describe('api_handler: POST /orders', () => {
   });
 
   describe('the acknowledged-order contract: the answer agrees with the table', () => {
-    const stored = (status: OrderRecord['status'], item = 'laptop'): OrderRecord => ({
-      order_id: 'order-123', item, quantity: 1, status, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', attempts: 0,
+    // The request arrives at 00:00:05 (setup's clock); an order created after it was stored by this request.
+    const stored = (status: OrderRecord['status'], item = 'laptop', createdAt = '2026-01-01T00:00:06.000Z'): OrderRecord => ({
+      order_id: 'order-123', item, quantity: 1, status, created_at: createdAt, updated_at: createdAt, attempts: 0,
     });
 
     it('acknowledges (202 PENDING) an order the workflow stored before it failed: the sweeper enqueues it', async () => {
@@ -130,11 +131,13 @@ describe('api_handler: POST /orders', () => {
       expect((await handler(apiEvent('POST', '/orders', { body: seedOrder }))).statusCode).toBe(202);
     });
 
-    it('answers 200 with the status when the stored order has moved on (an earlier submission)', async () => {
-      const { handler } = setup({ kind: 'failed', error: 'States.Timeout' }, stored('FULFILLED'));
+    it('answers 200 with the status when the stored order is an earlier submission\'s, as a repeat does', async () => {
+      const { handler } = setup({ kind: 'failed', error: 'States.Timeout' }, stored('FULFILLED', 'laptop', '2026-01-01T00:00:00.000Z'));
       const response = await handler(apiEvent('POST', '/orders', { body: seedOrder }));
       expect(response.statusCode).toBe(200);
       expect(bodyOf(response)).toEqual({ order_id: 'order-123', status: 'FULFILLED' });
+      const pending = setup({ kind: 'failed', error: 'States.Timeout' }, stored('PENDING', 'laptop', '2026-01-01T00:00:00.000Z'));
+      expect(bodyOf(await pending.handler(apiEvent('POST', '/orders', { body: seedOrder })))).toEqual({ order_id: 'order-123', status: 'PENDING' });
     });
 
     it('answers 409 when the stored order under that id has another payload', async () => {

@@ -1,3 +1,6 @@
+import { ENV, variablesOf } from '../../topology/access';
+import { FUNCTION_KEYS } from '../../topology/functions';
+
 /**
  * The exported `handler` of each entry point reads its configuration at import (Lambda's init phase)
  * and refuses to start without it, naming the variable.
@@ -8,11 +11,12 @@ const ENTRY_POINTS: [string, Record<string, string>, string][] = [
   ['order_storage', {}, 'ORDERS_TABLE is required but not set'],
   ['fulfill_order', { ORDERS_TABLE: 'orders', FAILURE_THRESHOLD: '2' }, 'FAILURE_THRESHOLD must be a number between 0.0 and 1.0 (got "2")'],
   ['dlq_handler', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
-  ['pending_sweeper', { ORDERS_TABLE: 'orders' }, 'ORDER_QUEUE_URL is required but not set'],
-  ['pending_sweeper', { ORDERS_TABLE: 'orders', ORDER_QUEUE_URL: 'https://sqs/q', PENDING_REDRIVE_AFTER_SECONDS: 'soon' }, 'PENDING_REDRIVE_AFTER_SECONDS must be a whole number of seconds (got "soon")'],
+  ['pending_sweeper', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
+  ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }, 'ORDER_QUEUE_URL is required but not set'],
+  ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', ORDER_QUEUE_URL: 'https://sqs/q', PENDING_REDRIVE_AFTER_SECONDS: 'soon' }, 'PENDING_REDRIVE_AFTER_SECONDS must be a whole number of seconds (got "soon")'],
 ];
 
-const CONFIG_VARIABLES = ['ORDERS_TABLE', 'FAILED_ORDERS_TABLE', 'ORDER_QUEUE_URL', 'STATE_MACHINE_ARN', 'FAILURE_THRESHOLD', 'PENDING_REDRIVE_AFTER_SECONDS'];
+const CONFIG_VARIABLES: string[] = Object.values(ENV);
 
 function importWith(handler: string, env: Record<string, string>): unknown {
   const saved = { ...process.env };
@@ -40,8 +44,39 @@ describe('Handler entry points', () => {
     ['order_storage', { ORDERS_TABLE: 'orders' }],
     ['fulfill_order', { ORDERS_TABLE: 'orders' }],
     ['dlq_handler', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }],
-    ['pending_sweeper', { ORDERS_TABLE: 'orders', ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }],
+    ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }],
   ])('%s starts with its variables and exports a handler function', (handler, env) => {
     expect(importWith(handler, env)).toEqual({ handler: expect.any(Function) });
+  });
+
+  // The declaration in topology/access.ts is what the stack gives each function and what the local
+  // runtime will; the entry point must read exactly those variables, no more (undefined on AWS) and no
+  // fewer (an unused grant).
+  it.each(FUNCTION_KEYS)('%s reads exactly the variables its declaration lists', (key) => {
+    const valid: Record<string, string> = {
+      ORDERS_TABLE: 'orders',
+      FAILED_ORDERS_TABLE: 'failed',
+      ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:m',
+      FAILURE_THRESHOLD: '1',
+      PENDING_REDRIVE_AFTER_SECONDS: '900',
+    };
+    expect(Object.keys(valid).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    const read = new Set<string>();
+    const saved = process.env;
+    process.env = new Proxy({ ...saved, AWS_REGION: 'us-east-1', ...valid }, {
+      get: (target, name) => {
+        if (typeof name === 'string' && CONFIG_VARIABLES.includes(name)) read.add(name);
+        return Reflect.get(target, name);
+      },
+    });
+    try {
+      jest.isolateModules(() => {
+        require(`../../lambdas/${key}/index`);
+      });
+    } finally {
+      process.env = saved;
+    }
+    expect([...read].sort()).toEqual(variablesOf(key));
   });
 });
