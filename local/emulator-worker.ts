@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
+import { interposeAuthorization, LocalAuthorizer, type Denial } from './authorizer';
 import { startDynamoDb, startSqs, type DataDir } from './emulators';
 import { FaultInjector, interposeFaults } from './faults';
 import { RequestCounter } from './stats';
@@ -17,10 +18,20 @@ counter.watch('dynamodb', dynamo.endpoint);
 counter.watch('sqs', sqs.endpoint);
 interposeFaults(dynamo.server, 'dynamodb', faults, (operation) => counter.uncount('dynamodb', operation));
 interposeFaults(sqs.server, 'sqs', faults, (operation) => counter.uncount('sqs', operation));
+// IAM comes first, as on AWS: a denied request never reaches the service (nor an outage).
+const authorizer = new LocalAuthorizer((workerData as { account: string }).account);
+const reportDenial = (denial: Denial) =>
+  process.stderr.write(`${JSON.stringify({ level: 'WARN', message: 'access denied', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', role: denial.role, action: denial.action, resource: denial.resource })}\n`);
+interposeAuthorization(dynamo.server, authorizer, reportDenial);
+interposeAuthorization(sqs.server, authorizer, reportDenial);
 
 const send = (message: WorkerMessage) => port.postMessage(message);
 port.on('message', async (request: WorkerRequest) => {
-  if (request.type === 'counts') return send({ type: 'counts', counts: counter.snapshot() });
+  if (request.type === 'counts') return send({ type: 'counts', counts: counter.snapshot(), denials: authorizer.denials() });
+  if (request.type === 'roles') {
+    authorizer.setRoles(request.roles);
+    return send({ type: 'roles' });
+  }
   if (request.type === 'faults') {
     if (request.clear) faults.clear();
     if (request.add) faults.add(request.add);

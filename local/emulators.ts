@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
+import type { RoleGrant } from './authorizer';
 import type { ActiveFault, FaultSpec } from './faults';
 import type { RequestCounts } from './stats';
 
@@ -60,14 +61,18 @@ export interface EmulatorThread {
   readonly sqs: Emulator;
   /** Requests the emulators served so far, by service and operation. */
   requestCounts(): Promise<RequestCounts>;
+  /** Requests the emulators refused as IAM would, by role and action. */
+  denials(): Promise<Record<string, number>>;
+  /** The roles whose requests are authorized (any other credentials are the operator's). */
+  setRoles(roles: RoleGrant[]): Promise<void>;
   /** Adds a fault, or clears them all, and answers the faults now active. */
   faults(change?: { add?: FaultSpec; clear?: boolean }): Promise<ActiveFault[]>;
   close(): Promise<void>;
 }
 
 /** Starts both emulators in a worker thread running `workerFile` (the built local/emulator-worker). */
-export async function startEmulatorThread(workerFile: string, dataDir: DataDir, onFailure: (error: unknown) => void): Promise<EmulatorThread> {
-  const worker = new Worker(workerFile, { workerData: { dataDir } });
+export async function startEmulatorThread(workerFile: string, dataDir: DataDir, onFailure: (error: unknown) => void, account = '000000000000'): Promise<EmulatorThread> {
+  const worker = new Worker(workerFile, { workerData: { dataDir, account } });
   // Replies come back in the order the requests went out.
   const waiting: ((message: WorkerMessage) => void)[] = [];
   const failed = new Promise<never>((_, reject) => {
@@ -99,6 +104,13 @@ export async function startEmulatorThread(workerFile: string, dataDir: DataDir, 
     requestCounts: async () => {
       const reply = await ask({ type: 'counts' });
       return reply.type === 'counts' ? reply.counts : {};
+    },
+    denials: async () => {
+      const reply = await ask({ type: 'counts' });
+      return reply.type === 'counts' ? reply.denials : {};
+    },
+    setRoles: async (roles) => {
+      await ask({ type: 'roles', roles });
     },
     faults: async (change = {}) => {
       const reply = await ask({ type: 'faults', ...change });

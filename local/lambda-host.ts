@@ -1,10 +1,7 @@
-import type { Context } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { FUNCTIONS, type FunctionKey } from '../topology/functions';
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+import type { FunctionWorkerData, InvocationReply, InvocationRequest, SerializedError } from './function-protocol';
 
 /**
  * A handler failure as Step Functions sees it from Lambda: the error's name is the errorType (what
@@ -29,76 +26,139 @@ export interface LocalFunction {
   readonly functionName: string;
   invoke(event: unknown): Promise<unknown>;
   /**
-   * Imports the bundle afresh, so it reads the environment again: what Lambda does after
-   * UpdateFunctionConfiguration (new execution environments; invocations under way finish on the old one).
+   * Starts a new execution environment, which reads the environment again: what Lambda does after
+   * UpdateFunctionConfiguration (invocations under way finish on the old one, which then ends).
    */
   reload(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-function createContext(functionName: string, memoryMb: number, deadline: number): Context {
-  const notSupported = () => {
-    throw new Error('callback-style completion is not supported');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(memoryMb),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: notSupported,
-    fail: notSupported,
-    succeed: notSupported,
-  };
+/** A function's init phase failed (its bundle threw at import, e.g. a ConfigError naming a variable). */
+export class FunctionInitError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly initError: SerializedError,
+  ) {
+    super(`${functionName} failed to start: ${initError.name}: ${initError.message}`);
+    this.name = 'FunctionInitError';
+  }
+}
+
+/** One execution environment: a worker thread with the function's bundle imported and its environment. */
+class ExecutionEnvironment {
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private drained: (() => void) | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly functionName: string,
+  ) {}
+
+  static async start(workerFile: string, data: FunctionWorkerData, env: Record<string, string>): Promise<ExecutionEnvironment> {
+    const worker = new Worker(workerFile, { workerData: data, env });
+    const first = await new Promise<InvocationReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (first.type === 'init-error') {
+      await worker.terminate();
+      throw new FunctionInitError(data.functionName, first.error);
+    }
+    const environment = new ExecutionEnvironment(worker, data.functionName);
+    worker.on('message', (reply: InvocationReply) => {
+      if (reply.type === 'result') environment.settle(reply.id, (waiting) => waiting.resolve(reply.result));
+      if (reply.type === 'error') environment.settle(reply.id, (waiting) => waiting.reject(new LambdaFunctionError(reply.error.name, reply.error.message, reply.error.stack.split('\n'))));
+    });
+    const fail = (error: Error) => {
+      for (const id of [...environment.pending.keys()]) environment.settle(id, (waiting) => waiting.reject(error));
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`${data.functionName}'s execution environment exited with code ${code}`)));
+    return environment;
+  }
+
+  /** Runs one invocation; past its timeout it fails with Sandbox.Timedout and a late answer is dropped. */
+  invoke(event: unknown, timeoutSeconds: number): Promise<unknown> {
+    const id = (this.nextId += 1);
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(id, (waiting) => waiting.reject(new LambdaTimeoutError(this.functionName, timeoutSeconds))), timeoutSeconds * 1000);
+      this.pending.set(id, {
+        resolve: (value) => (clearTimeout(timer), resolve(value)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      this.worker.postMessage({ id, event, deadline } satisfies InvocationRequest);
+    });
+  }
+
+  private settle(id: number, answer: (waiting: { resolve: (value: unknown) => void; reject: (error: Error) => void }) => void): void {
+    const waiting = this.pending.get(id);
+    if (!waiting) return;
+    this.pending.delete(id);
+    answer(waiting);
+    if (this.pending.size === 0) this.drained?.();
+  }
+
+  /** Lets the invocations under way finish (each ends by its timeout at the latest), then ends the thread. */
+  async retire(): Promise<void> {
+    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.worker.terminate();
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+export type InvocationObserver = (functionName: string, durationMs: number, failed: boolean) => void;
+
+export interface FunctionOptions {
+  /** The built local/function-worker. */
+  readonly workerFile: string;
+  /** Where the esbuild bundles are (dist/lambdas). */
+  readonly bundleDir: string;
+  readonly key: FunctionKey;
+  readonly functionName: string;
+  readonly functionArn: string;
+  /** The function's environment, read again for each new execution environment (a configuration update). */
+  readonly environment: () => Record<string, string>;
+  readonly observe?: InvocationObserver;
 }
 
 /**
- * Loads a handler from its esbuild bundle (the artifact that deploys) and invokes it the way Lambda
- * does: with a context, the function's timeout, and errors reported as errorType + message.
+ * A function run the way Lambda runs it: its bundle (the artifact that deploys) in an execution
+ * environment of its own, a worker thread whose process.env holds only what the function is given;
+ * invoked with a context and the function's timeout, its errors reported as errorType + message.
  */
-export type InvocationObserver = (functionName: string, durationMs: number, failed: boolean) => void;
-
-export async function loadFunction(
-  bundleDir: string,
-  key: FunctionKey,
-  functionName: string,
-  observe: InvocationObserver = () => undefined,
-): Promise<LocalFunction> {
+export async function loadFunction(options: FunctionOptions): Promise<LocalFunction> {
+  const { key, functionName, observe = () => undefined } = options;
   const definition = FUNCTIONS[key];
-  const bundleUrl = pathToFileURL(join(bundleDir, key, 'index.mjs')).href;
-  let generation = 0;
-  // A new query string is a new module instance to the ESM loader: a fresh cold start.
-  const importBundle = async () => (await import(generation === 0 ? bundleUrl : `${bundleUrl}?generation=${generation}`)) as { handler: Handler };
-  let module = await importBundle();
+  const data: FunctionWorkerData = { bundle: join(options.bundleDir, key, 'index.mjs'), functionName, functionArn: options.functionArn, memoryMb: definition.memoryMb };
+  const start = () => ExecutionEnvironment.start(options.workerFile, data, options.environment());
+  let current = await start();
+  const retiring = new Set<Promise<void>>();
   return {
     key,
     functionName,
     async reload() {
-      generation += 1;
-      module = await importBundle();
+      const fresh = await start();
+      const old = current;
+      current = fresh;
+      const retired = old.retire().finally(() => retiring.delete(retired));
+      retiring.add(retired);
+    },
+    async stop() {
+      await Promise.all([current.terminate(), ...retiring]);
     },
     async invoke(event: unknown) {
-      const timeoutMs = definition.timeoutSeconds * 1000;
       const started = performance.now();
       let failed = true;
-      const context = createContext(functionName, definition.memoryMb, Date.now() + timeoutMs);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new LambdaTimeoutError(functionName, definition.timeoutSeconds)), timeoutMs);
-      });
       try {
-        const result = await Promise.race([module.handler(event, context), timeout]);
+        const result = await current.invoke(event, definition.timeoutSeconds);
         failed = false;
         return result;
-      } catch (error) {
-        if (error instanceof LambdaTimeoutError) throw error;
-        const { name = 'Error', message = String(error), stack = '' } = error as Error;
-        throw new LambdaFunctionError(name, message, stack.split('\n'));
       } finally {
-        clearTimeout(timer);
         observe(functionName, performance.now() - started, failed);
       }
     },

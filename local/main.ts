@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readSettings, SettingError } from './config';
 import { lockDataDir } from './data-lock';
 import { startEmulatorThread } from './emulators';
+import type { FunctionInitError } from './lambda-host';
 import type { Runtime } from './runtime';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,6 +19,8 @@ function explain(error: unknown, port: number): string {
   if (code === 'EADDRINUSE') return `port ${port} is already in use: stop what holds it or choose another, e.g. PORT=${port + 1} npm start`;
   if (code === 'EACCES') return `not allowed to listen on port ${port}: choose a port above 1023 with PORT`;
   if (name === 'SettingError' || name === 'ConfigError' || name === 'DataDirInUseError') return message;
+  // A setting a function reads (FAILURE_THRESHOLD) is named as the function names it.
+  if (name === 'FunctionInitError' && (error as FunctionInitError).initError.name === 'ConfigError') return (error as FunctionInitError).initError.message;
   return `could not start: ${message}`;
 }
 
@@ -55,8 +58,9 @@ async function main(): Promise<void> {
 
   const data = settings.dataDir ?? 'in memory';
   const redriven = runtime.redriven > 0 ? `, ${runtime.redriven} pending orders re-sent` : '';
+  const revoked = settings.revoke.length > 0 ? `, revoked: ${settings.revoke.map((r) => `${r.role} ${r.action}`).join(', ')}` : '';
   process.stdout.write(
-    `DOFS local runtime ready on ${runtime.url} (data: ${data}, FAILURE_THRESHOLD=${settings.failureThreshold ?? 'default'}${redriven}); console ${runtime.url}/, command line npx dofs --help\n`,
+    `DOFS local runtime ready on ${runtime.url} (data: ${data}, FAILURE_THRESHOLD=${settings.failureThreshold ?? 'default'}${redriven}${revoked}); console ${runtime.url}/, command line npx dofs --help\n`,
   );
 
   let stopping = false;

@@ -2,20 +2,26 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
-import { ENV, readFailureThreshold } from '../lambdas/shared/config';
+import { readFailureThreshold } from '../lambdas/shared/config';
+import { ENV, type EnvName } from '../topology/access';
 import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
-import { ORDER_DLQ_EVENT_SOURCE, ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
+import { ORDER_QUEUE, QUEUE_CONSUMERS } from '../topology/queues';
 import { buildOrderWorkflow } from '../topology/workflow';
 import { workflowGraph } from '../topology/workflow-graph';
 import { ConsoleAssets } from './console-assets';
 import { buildSnapshot, ConsoleFeed } from './console-feed';
-import type { DataDir, Emulator, EmulatorThread } from './emulators';
+import type { Revocation } from './config';
+import type { DataDir, EmulatorThread } from './emulators';
 import { ExecutionHistory } from './executions';
 import { close, listen } from './http-util';
 import { createGateway } from './gateway';
+import { functionEnvironment } from './function-env';
 import { loadFunction, type LocalFunction } from './lambda-host';
+import { localResolver } from './resolver';
+import { localRoles, type LocalRole } from './roles';
+import { LocalAuthorizer, type Denial, type RoleGrant } from './authorizer';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
 import { commandNames } from './faults';
@@ -35,8 +41,12 @@ export interface RuntimeOptions {
   readonly dataDir: DataDir;
   readonly visibilityTimeoutSeconds: number;
   readonly failureThreshold: string | undefined;
+  /** Actions taken from roles (DOFS_REVOKE). */
+  readonly revoke?: readonly Revocation[];
   /** Where the esbuild bundles are (dist/lambdas). */
   readonly bundleDir: string;
+  /** The built local/function-worker (dist/local/function-worker.mjs by default). */
+  readonly functionWorker?: string;
   /** Where the console's page, script and style are (dist/console by default). */
   readonly consoleDir?: string;
   /** The emulator thread, started by the caller (after it locked the data directory). */
@@ -59,30 +69,29 @@ function logRuntimeError(message: string, error: unknown): void {
   process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, timestamp: new Date().toISOString(), service: 'dofs-local-runtime', error: name, error_message: detail })}\n`);
 }
 
-const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${ACCOUNT}:${resource}`;
+/** One line per denial, like the emulator thread's. */
+function reportDenial(denial: Denial): void {
+  process.stderr.write(`${JSON.stringify({ level: 'WARN', message: 'access denied', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', role: denial.role, action: denial.action, resource: denial.resource })}\n`);
+}
+
+function mergeCounts(...counts: Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const each of counts) for (const [key, n] of Object.entries(each)) merged[key] = (merged[key] ?? 0) + n;
+  return merged;
+}
 
 /**
- * The handlers read their configuration from the environment at import, exactly as on Lambda, and
- * their SDK clients find the emulators through the standard AWS_ENDPOINT_URL_* variables.
+ * What Step Functions reports when its role may not invoke a task's function: the Lambda service's
+ * AccessDeniedException, surfaced as Lambda.AWSLambdaException (a name the workflow's Retry lists).
  */
-function configureHandlerEnvironment(dynamo: Emulator, sqs: Emulator, sfnEndpoint: string, resources: LocalResources, stateMachineArn: string, failureThreshold: string | undefined) {
-  Object.assign(process.env, {
-    AWS_REGION: process.env.AWS_REGION ?? LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-    [ENV.ordersTable]: resources.ordersTable,
-    [ENV.failedOrdersTable]: resources.failedOrdersTable,
-    [ENV.orderQueueUrl]: resources.orderQueueUrl,
-    [ENV.stateMachineArn]: stateMachineArn,
-  });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  if (failureThreshold === undefined) delete process.env[ENV.failureThreshold];
-  else process.env[ENV.failureThreshold] = failureThreshold;
+class LambdaInvokeDeniedError extends Error {
+  constructor(message: string) {
+    super(`${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException)`);
+    this.name = 'Lambda.AWSLambdaException';
+  }
 }
+
+const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${ACCOUNT}:${resource}`;
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stoppers: (() => Promise<void>)[] = [];
@@ -105,38 +114,84 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
 
     const functionName = (key: FunctionKey) => resourceName(LOCAL_ENVIRONMENT, key);
+    const functionArn = (key: FunctionKey) => arn('lambda', `function:${functionName(key)}`);
     const stateMachineArn = arn('states', `stateMachine:${resourceName(LOCAL_ENVIRONMENT, 'order-workflow')}`);
+    const resolver = localResolver({ resources, stateMachineArn, functionArn, tableArn: (name) => arn('dynamodb', `table/${name}`) });
+    // Each function, the state machine and the event source mappings act with their own role's
+    // credentials, as on AWS; the runtime's own calls (resources, console) are the operator's.
+    const roles = localRoles(LOCAL_ENVIRONMENT, ACCOUNT, resolver, options.revoke ?? []);
+    const asRole = (role: LocalRole) => ({ region: LOCAL_REGION, credentials: role.credentials });
+    // Every call made with a role's credentials is authorized against its policy: in the emulator thread
+    // for DynamoDB and SQS, here for the Step Functions API and the state machine's task invocations.
+    const grants: RoleGrant[] = [...Object.values(roles.functions), roles.stateMachine].map((role) => ({ name: role.name, arn: role.arn, accessKeyId: role.credentials.accessKeyId, statements: role.statements }));
+    const authorizer = new LocalAuthorizer(ACCOUNT, grants);
+    await emulators.setRoles(grants);
+    stats.countDenials(async () => mergeCounts(authorizer.denials(), await emulators.denials()));
     const history = new ExecutionHistory();
 
-    // Task handlers resolve the functions when they run: the bundles can only be imported once the
-    // environment names the Step Functions endpoint, which needs the state machine first.
+    // Task handlers resolve the functions when they run: the functions are loaded once the Step Functions
+    // endpoint (which api_handler's environment names) is listening.
     const functions = {} as Record<FunctionKey, LocalFunction>;
     const definition = buildOrderWorkflow({
-      validatorFunctionArn: arn('lambda', `function:${functionName('validator')}`),
-      orderStorageFunctionArn: arn('lambda', `function:${functionName('order_storage')}`),
+      validatorFunctionArn: functionArn('validator'),
+      orderStorageFunctionArn: functionArn('order_storage'),
       orderQueueUrl: resources.orderQueueUrl,
     });
+    // The state machine invokes its tasks with its own role (lambda:InvokeFunction on each function).
+    const invokeAsStateMachine = (key: FunctionKey) => async (event: unknown) => {
+      const decision = authorizer.authorizeAction(roles.stateMachine.credentials.accessKeyId, 'lambda:InvokeFunction', functionArn(key));
+      if (!decision.allowed) {
+        reportDenial(decision.denial);
+        throw new LambdaInvokeDeniedError(decision.message);
+      }
+      return functions[key].invoke(event);
+    };
     const tasks = createWorkflowTasks(
-      { validator: (event) => functions.validator.invoke(event), orderStorage: (event) => functions.order_storage.invoke(event) },
-      sqs,
+      { validator: invokeAsStateMachine('validator'), orderStorage: invokeAsStateMachine('order_storage') },
+      new SQSClient({ ...asRole(roles.stateMachine), endpoint: sqsEmulator.endpoint }),
     );
     const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history, (transitions, ms) =>
       stats.recordExecution(transitions, ms),
     );
-    const sfnApi = createSfnApiServer(stateMachine);
+    const sfnApi = createSfnApiServer(stateMachine, authorizer, reportDenial);
     const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
     stoppers.push(() => close(sfnApi));
 
-    configureHandlerEnvironment(dynamo, sqsEmulator, `http://127.0.0.1:${sfnPort}`, resources, stateMachineArn, options.failureThreshold);
+    const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` };
+    const settings: Partial<Record<EnvName, string>> = options.failureThreshold === undefined ? {} : { [ENV.failureThreshold]: options.failureThreshold };
     const observe = (name: string, ms: number, failed: boolean) => stats.recordInvocation(name, ms, failed);
-    const loaded = await Promise.all(FUNCTION_KEYS.map((key) => loadFunction(options.bundleDir, key, functionName(key), observe)));
-    for (const fn of loaded) functions[fn.key] = fn;
+    const loaded = await Promise.all(
+      FUNCTION_KEYS.map((key) =>
+        loadFunction({
+          workerFile: options.functionWorker ?? join(options.bundleDir, '..', 'local', 'function-worker.mjs'),
+          bundleDir: options.bundleDir,
+          key,
+          functionName: functionName(key),
+          functionArn: functionArn(key),
+          environment: () => functionEnvironment(key, { functionName: functionName(key), region: LOCAL_REGION, role: roles.functions[key], endpoints, resolver, settings }),
+          observe,
+        }),
+      ),
+    );
+    for (const fn of loaded) {
+      functions[fn.key] = fn;
+      stoppers.push(() => fn.stop());
+    }
 
     const onError = (error: unknown) => logRuntimeError('event source error', error);
-    const sources = [
-      new SqsEventSource({ sqs, queueUrl: resources.orderQueueUrl, queueArn: resources.orderQueueArn, region: LOCAL_REGION, fn: functions.fulfill_order, settings: ORDER_QUEUE_EVENT_SOURCE, onError }),
-      new SqsEventSource({ sqs, queueUrl: resources.orderDlqUrl, queueArn: resources.orderDlqArn, region: LOCAL_REGION, fn: functions.dlq_handler, settings: ORDER_DLQ_EVENT_SOURCE, onError }),
-    ];
+    // An event source mapping polls with its function's role (the consumer grants in topology/access.ts).
+    const sources = QUEUE_CONSUMERS.map(({ queue, consumer, eventSource }) => {
+      const isOrderQueue = queue.baseName === ORDER_QUEUE.baseName;
+      return new SqsEventSource({
+        sqs: new SQSClient({ ...asRole(roles.functions[consumer]), endpoint: sqsEmulator.endpoint }),
+        queueUrl: isOrderQueue ? resources.orderQueueUrl : resources.orderDlqUrl,
+        queueArn: isOrderQueue ? resources.orderQueueArn : resources.orderDlqArn,
+        region: LOCAL_REGION,
+        fn: functions[consumer],
+        settings: eventSource,
+        onError,
+      });
+    });
     for (const source of sources) {
       source.start();
       stoppers.push(() => source.stop());
@@ -158,11 +213,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stoppers.push(() => sweep.stop());
 
     // Changing FAILURE_THRESHOLD is a configuration update: fulfill_order starts afresh with it.
-    let failureThreshold = readFailureThreshold(process.env);
+    let failureThreshold = readFailureThreshold(settings);
     const failureThresholdSetting = {
       get: () => failureThreshold,
       async set(value: number) {
-        process.env[ENV.failureThreshold] = String(value);
+        settings[ENV.failureThreshold] = String(value);
         await functions.fulfill_order.reload();
         failureThreshold = value;
       },
@@ -184,7 +239,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const describe = () => ({
       region: LOCAL_REGION,
-      endpoints: { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` },
+      endpoints,
       resources: { ...resources, stateMachineArn },
       functions: FUNCTION_KEYS.map(functionName),
     });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { readBody, sendJson } from './http-util';
+import type { Denial, LocalAuthorizer } from './authorizer';
 import type { LocalStateMachine } from './step-functions';
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
@@ -9,15 +10,24 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
  * The slice of the Step Functions API (JSON 1.0 protocol) that api_handler calls, so its real SDK
  * client, pointed here by AWS_ENDPOINT_URL_SFN, runs unchanged: StartSyncExecution.
  */
-export function createSfnApiServer(stateMachine: LocalStateMachine): Server {
+export function createSfnApiServer(stateMachine: LocalStateMachine, authorizer?: LocalAuthorizer, onDenied: (denial: Denial) => void = () => undefined): Server {
   return createServer(async (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    let body: Buffer;
     let request: { stateMachineArn?: string; input?: string; name?: string };
     try {
-      request = JSON.parse((await readBody(req, MAX_REQUEST_BYTES)).toString('utf8'));
+      body = await readBody(req, MAX_REQUEST_BYTES);
+      request = JSON.parse(body.toString('utf8'));
     } catch {
       return sendJson(res, 400, { __type: 'SerializationException', message: 'request body is not JSON' });
+    }
+    // The caller's role must allow states:StartSyncExecution on this state machine, as IAM would judge.
+    const outcome = (await authorizer?.authorizeHttp({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body })) ?? { allowed: true };
+    if (!outcome.allowed) {
+      onDenied(outcome.denial);
+      res.writeHead(outcome.response.status, { ...outcome.response.headers, 'content-length': Buffer.byteLength(outcome.response.body) });
+      return res.end(outcome.response.body);
     }
     try {
       if (operation !== 'StartSyncExecution') {

@@ -1,5 +1,6 @@
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
@@ -77,7 +78,28 @@ export class SqsEventSource {
 
   start(): void {
     this.running = true;
-    this.loops = Array.from({ length: this.options.settings.maximumConcurrency }, () => this.poll());
+    const ready = this.readQueue();
+    this.loops = Array.from({ length: this.options.settings.maximumConcurrency }, () => ready.then(() => this.poll()));
+  }
+
+  /**
+   * What Lambda does when a mapping is enabled: reads the queue's attributes (VisibilityTimeout,
+   * RedrivePolicy) with the function's role, which is why that role needs sqs:GetQueueAttributes
+   * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions).
+   * A mapping whose role may not read the queue does not poll; it reports the error and tries again.
+   */
+  private async readQueue(): Promise<void> {
+    const { sqs, queueUrl } = this.options;
+    while (this.running) {
+      try {
+        await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }), { abortSignal: this.abort.signal });
+        return;
+      } catch (error) {
+        if (!this.running) return;
+        this.options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   async stop(): Promise<void> {

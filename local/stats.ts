@@ -18,6 +18,8 @@ export interface RuntimeStatsSnapshot {
   readonly executions: { count: number; transitions: number; totalMs: number };
   /** CPU time the runtime process used so far (user + system, all threads). */
   readonly cpuMs: number;
+  /** Calls refused as IAM would refuse them on AWS, by "<role> <action>" (see the log's "access denied" lines). */
+  readonly denials: Record<string, number>;
 }
 
 /**
@@ -70,7 +72,13 @@ export class RuntimeStats {
   private readonly invocations: Record<string, InvocationStats> = {};
   private readonly executions = { count: 0, transitions: 0, totalMs: 0 };
 
+  private denied: () => Promise<Record<string, number>> = async () => ({});
+
   constructor(private readonly requests: () => Promise<RequestCounts>) {}
+
+  countDenials(source: () => Promise<Record<string, number>>): void {
+    this.denied = source;
+  }
 
   recordInvocation(functionName: string, durationMs: number, failed: boolean): void {
     const stats = (this.invocations[functionName] ??= { count: 0, errors: 0, totalMs: 0 });
@@ -92,6 +100,7 @@ export class RuntimeStats {
       invocations: structuredClone(this.invocations),
       executions: { ...this.executions },
       cpuMs: (user + system) / 1000,
+      denials: await this.denied(),
     };
   }
 }

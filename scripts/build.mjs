@@ -74,6 +74,7 @@ const results = await Promise.all([
       'local/main': 'local/main.ts',
       'local/start': 'local/start.ts',
       'local/emulator-worker': 'local/emulator-worker.ts',
+      'local/function-worker': 'local/function-worker.ts',
       'bench/main': 'bench/main.ts',
       'cli/main': 'cli/main.ts',
     },

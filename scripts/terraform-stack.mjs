@@ -26,9 +26,8 @@ function run(cmd, cmdArgs, cwd = '.') {
   }
 }
 
-/** terraform apply tfplan, its output passed through as it comes and read for a stale plan. */
-async function applySavedPlan(stack, dir) {
-  const args = ['apply', '-input=false', '-no-color', lockTimeout, 'tfplan'];
+/** Runs terraform with its output passed through as it comes, and returns the exit status and output. */
+async function terraformCapturing(args, dir) {
   console.log(`$ terraform ${args.join(' ')}   (in ${dir})`);
   const child = spawn('terraform', args, { cwd: dir, env: terraformEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -39,6 +38,23 @@ async function applySavedPlan(stack, dir) {
   child.stdout.on('data', pass(process.stdout));
   child.stderr.on('data', pass(process.stderr));
   const status = await new Promise((resolve) => child.once('close', resolve));
+  return { status, output };
+}
+
+// Terraform's S3 lockfile: a conditional PutObject refused (412) is followed by a GetObject of the lock's
+// details, for the message. When the holder releases its lock between the two, Terraform fails instead
+// of retrying ("unable to retrieve file ... NoSuchKey"). Nothing was locked or applied, so try again.
+const LOCK_RELEASED_WHILE_READ = /Error acquiring the state lock[\s\S]*unable to retrieve file[\s\S]*NoSuchKey/;
+const LOCK_RACE_RETRIES = 3;
+
+/** terraform apply tfplan, read for a stale plan and for the lock race above. */
+async function applySavedPlan(stack, dir) {
+  const args = ['apply', '-input=false', '-no-color', lockTimeout, 'tfplan'];
+  let { status, output } = await terraformCapturing(args, dir);
+  for (let retry = 1; status !== 0 && retry <= LOCK_RACE_RETRIES && LOCK_RELEASED_WHILE_READ.test(output); retry += 1) {
+    console.error(`dofs: the state lock was released while Terraform read who held it; nothing was applied. Trying again (${retry} of ${LOCK_RACE_RETRIES}).`);
+    ({ status, output } = await terraformCapturing(args, dir));
+  }
   if (status === 0) return;
   if (/Saved plan is stale/.test(output)) {
     console.error(

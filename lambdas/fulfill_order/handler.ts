@@ -41,7 +41,14 @@ export function createFulfillOrderHandler(deps: FulfillOrderDeps) {
       throw failure;
     }
 
-    const fulfilled = await orders.markFulfilled(order.order_id, clock());
+    let fulfilled: boolean;
+    try {
+      fulfilled = await orders.markFulfilled(order.order_id, clock());
+    } catch (error) {
+      // A dependency fault (throttling, AccessDenied): the record is retried like a failed attempt.
+      logger.error('fulfillment attempt failed', { ...log, outcome: 'retry', error: (error as Error).name });
+      throw error;
+    }
     logger.info(fulfilled ? 'order fulfilled' : 'order already final, message dropped', {
       ...log,
       outcome: fulfilled ? 'fulfilled' : 'skipped',

@@ -62,9 +62,22 @@ const SERVICE_PRINCIPAL: Readonly<Record<string, string>> = {
 /** Calls no policy needs to allow: "No permissions are required to perform this operation." */
 const UNAUTHORIZED = new Set(['sts:GetCallerIdentity']);
 
+/**
+ * SQS's batch operations are authorized as their single-message actions: "permissions for the batch
+ * actions are the same as for the individual actions" (there is no sqs:SendMessageBatch action).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ */
+const BATCH_ACTIONS: Readonly<Record<string, string>> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+};
+
 export async function requiredAuthorizations(call: ApiCall, account: string, directory: ResourceDirectory = {}): Promise<AuthorizationRequest[]> {
   const prefix = IAM_PREFIX[call.service] ?? call.service;
-  const action = `${prefix}:${call.operation}`;
+  const named = `${prefix}:${call.operation}`;
+  const action = BATCH_ACTIONS[named] ?? named;
+  if (action !== named) return requiredAuthorizations({ ...call, operation: action.slice(prefix.length + 1) }, account, directory);
   if (UNAUTHORIZED.has(action)) return [];
   if (prefix === 'apigateway') return apiGatewayAuthorizations(call);
   if (!(await iamActionExists(prefix, call.operation))) throw new UnmappedOperationError(action, 'no such IAM action in the Service Authorization Reference');
@@ -128,6 +141,9 @@ async function resourcesOf(prefix: string, types: readonly ResourceTypeRef[], ca
     return [key];
   }
   if (types.length === 0) return ['*'];
+  // A read of a DynamoDB index is authorized on the index's ARN alone (a policy granting only
+  // table/T/index/I allows a Query of it): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+  if (prefix === 'dynamodb' && typeof call.params.IndexName === 'string') types = types.filter((t) => t.name === 'index');
   const required = types.filter((t) => t.required);
   const candidates = required.length > 0 ? required : types;
   // Several required types are either all needed (kms:CreateAlias: the alias and the key) or alternatives

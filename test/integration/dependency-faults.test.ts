@@ -65,6 +65,7 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 2)))).resolves.toEqual({ batchItemFailures: [] });
     expect((await orders.get(order.order_id))?.status).toBe('FULFILLED');
     expect(lines.filter((l) => l.outcome === 'fulfilled')).toHaveLength(1);
+    expect(lines.filter((l) => l.outcome === 'retry')).toEqual([expect.objectContaining({ level: 'ERROR', error: 'ThrottlingException', order_id: order.order_id })]);
   });
 
   it('fulfill_order: an update applied but unanswered is redelivered and not fulfilled a second time', async () => {
@@ -75,9 +76,10 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
     const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger });
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 1)))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 2)))).resolves.toEqual({ batchItemFailures: [] });
-    // The one fulfillment effect is the update that was applied; the redelivery found the order final.
+    // The one fulfillment effect is the update that was applied; the first attempt logged its error,
+    // and the redelivery found the order final.
     expect((await orders.get(order.order_id))?.status).toBe('FULFILLED');
-    expect(lines.map((l) => l.outcome)).toEqual(['skipped']);
+    expect(lines.map((l) => [l.outcome, l.error])).toEqual([['retry', 'TimeoutError'], ['skipped', undefined]]);
   });
 
   it('fulfill_order: in a batch, only the record whose write failed is redelivered', async () => {

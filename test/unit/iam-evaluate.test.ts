@@ -93,6 +93,21 @@ describe('Function: requiredAuthorizations (requests to IAM actions, resources a
     ]);
   });
 
+  it('authorizes an SQS batch operation as its single-message action (there is no sqs:SendMessageBatch)', async () => {
+    const url = 'https://sqs.us-east-1.amazonaws.com/123456789012/dofs-dev-order_queue';
+    const send = json('sqs', 'AmazonSQS.SendMessageBatch', { QueueUrl: url, Entries: [{ Id: '0', MessageBody: '{}' }] });
+    const remove = json('sqs', 'AmazonSQS.DeleteMessageBatch', { QueueUrl: url, Entries: [{ Id: '0', ReceiptHandle: 'r' }] });
+    expect((await requiredAuthorizations(send, '123456789012')).map((n) => [n.action, n.resource])).toEqual([['sqs:SendMessage', 'arn:aws:sqs:us-east-1:123456789012:dofs-dev-order_queue']]);
+    expect((await requiredAuthorizations(remove, '123456789012')).map((n) => n.action)).toEqual(['sqs:DeleteMessage']);
+  });
+
+  it("authorizes a query of a DynamoDB index on the index's ARN, and of the table on the table's", async () => {
+    const index = json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'dofs-dev-orders', IndexName: 'by_status', KeyConditionExpression: '#s = :s' });
+    const table = json('dynamodb', 'DynamoDB_20120810.Query', { TableName: 'dofs-dev-orders', KeyConditionExpression: 'order_id = :o' });
+    expect((await requiredAuthorizations(index, '123456789012')).map((n) => n.resource)).toEqual(['arn:aws:dynamodb:us-east-1:123456789012:table/dofs-dev-orders/index/by_status']);
+    expect((await requiredAuthorizations(table, '123456789012')).map((n) => n.resource)).toEqual(['arn:aws:dynamodb:us-east-1:123456789012:table/dofs-dev-orders']);
+  });
+
   it('asks for iam:PassRole with iam:PassedToService when a role is handed to a service', async () => {
     const call = json('states', 'AWSStepFunctions.CreateStateMachine', { name: 'dofs-dev-order-workflow', roleArn: 'arn:aws:iam::123456789012:role/dofs-dev-order-workflow', definition: '{}' });
     const needed = await requiredAuthorizations(call, '123456789012');

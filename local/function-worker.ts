@@ -1,0 +1,58 @@
+/**
+ * One Lambda function's isolate: its worker thread imports the function's bundle (the artifact that
+ * deploys) with only that function's environment, as a Lambda execution environment does, and runs
+ * the invocations its host posts. Nothing here is shared with another function.
+ */
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FunctionWorkerData, InvocationReply, InvocationRequest, SerializedError } from './function-protocol';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const port = parentPort!;
+const { bundle, functionName, functionArn, memoryMb } = workerData as FunctionWorkerData;
+
+function serialize(error: unknown): SerializedError {
+  const { name = 'Error', message = String(error), stack = '' } = (error ?? {}) as Error;
+  return { name, message, stack };
+}
+
+function createContext(deadline: number, requestId: string): Context {
+  const notSupported = () => {
+    throw new Error('callback-style completion is not supported');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: notSupported,
+    fail: notSupported,
+    succeed: notSupported,
+  };
+}
+
+let handler: Handler;
+try {
+  ({ handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler });
+  port.postMessage({ type: 'ready' } satisfies InvocationReply);
+} catch (error) {
+  // Lambda's init phase failed: the host reports it and never invokes this environment.
+  port.postMessage({ type: 'init-error', error: serialize(error) } satisfies InvocationReply);
+}
+
+port.on('message', async ({ id, event, deadline }: InvocationRequest) => {
+  try {
+    const result = await handler(event, createContext(deadline, randomUUID()));
+    port.postMessage({ type: 'result', id, result } satisfies InvocationReply);
+  } catch (error) {
+    port.postMessage({ type: 'error', id, error: serialize(error) } satisfies InvocationReply);
+  }
+});
