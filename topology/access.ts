@@ -75,9 +75,9 @@ const DECLARED: Readonly<Record<FunctionKey, FunctionDeclaration>> = {
   },
   pending_sweeper: {
     access: [
-      // Re-sent orders are marked (conditional UpdateItem); one SQS refuses for good is marked FAILED
-      // (UpdateItem, and GetItem to tell why not) with its failed_orders row.
-      ordersTable(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      // Re-sent orders are marked, and one SQS refuses for good is marked FAILED (conditional UpdateItems),
+      // with its failed_orders row.
+      ordersTable(['dynamodb:UpdateItem']),
       { sid: 'FailedOrdersTable', actions: ['dynamodb:PutItem'], resources: [failedOrders], variable: { name: ENV.failedOrdersTable, carries: 'name' } },
       {
         sid: 'OrdersByStatusIndex',

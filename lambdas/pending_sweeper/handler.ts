@@ -5,7 +5,7 @@ import type { OrderRecord } from '../shared/order';
 import type { FailedOrderRepository, OrderRepository } from '../shared/order-repository';
 
 export interface PendingSweeperDeps {
-  readonly orders: Pick<OrderRepository, 'pendingSince' | 'markResent' | 'markFailed'>;
+  readonly orders: Pick<OrderRepository, 'pendingSince' | 'markResent' | 'failIfPending'>;
   readonly failedOrders: Pick<FailedOrderRepository, 'recordOnce'>;
   readonly sqs: Pick<SQSClient, 'send'>;
   readonly orderQueueUrl: string;
@@ -52,10 +52,9 @@ export function createPendingSweeperHandler(deps: PendingSweeperDeps) {
 
   async function failForGood(order: Pending, code: string, now: string): Promise<void> {
     const reason = `order_queue refused the order's message (${code})`;
-    const outcome = await orders.markFailed(order.order_id, reason, now);
-    if (outcome === 'marked' || outcome === 'already-failed') {
-      await failedOrders.recordOnce({ order_id: order.order_id, item: order.item, quantity: order.quantity, reason, attempts: 0, receive_count: 0, failed_at: now });
-    }
+    // Not PENDING any more (fulfilled or failed since the sweep read it): nothing to record.
+    if (!(await orders.failIfPending(order.order_id, reason, now))) return;
+    await failedOrders.recordOnce({ order_id: order.order_id, item: order.item, quantity: order.quantity, reason, attempts: 0, receive_count: 0, failed_at: now });
     logger.error('order refused by order_queue: marked FAILED', { order_id: order.order_id, outcome: 'failed', error: code });
   }
 

@@ -177,14 +177,18 @@ export class OrderRepository {
     );
   }
 
-  /** PENDING -> FAILED, reporting what the order was when it was not PENDING. */
+  /** PENDING -> FAILED. False when the order is not PENDING (already terminal, or unknown). */
+  async failIfPending(orderId: string, reason: string, now: string): Promise<boolean> {
+    return this.updateIfPending(orderId, 'SET #status = :failed, failure_reason = :reason, failed_at = :now, updated_at = :now', {
+      ':failed': 'FAILED',
+      ':reason': reason,
+      ':now': now,
+    });
+  }
+
+  /** PENDING -> FAILED, reporting what the order was when it was not PENDING (one more read then). */
   async markFailed(orderId: string, reason: string, now: string): Promise<MarkFailedOutcome> {
-    const marked = await this.updateIfPending(
-      orderId,
-      'SET #status = :failed, failure_reason = :reason, failed_at = :now, updated_at = :now',
-      { ':failed': 'FAILED', ':reason': reason, ':now': now },
-    );
-    if (marked) return 'marked';
+    if (await this.failIfPending(orderId, reason, now)) return 'marked';
     const current = await this.get(orderId);
     if (!current) return 'missing';
     return current.status === 'FULFILLED' ? 'already-fulfilled' : 'already-failed';

@@ -87,7 +87,7 @@ describe('Each function runs alone, with its own environment', () => {
 
 describe("Every call is authorized against the caller's role", () => {
   it('a function whose role lacks one action gets AccessDenied, logged and counted, and the order takes the failure path', async () => {
-    const runtime = await startRuntimeProcess({ DOFS_REVOKE: 'fulfill_order:dynamodb:UpdateItem', FAILURE_THRESHOLD: '1.0' });
+    const runtime = await startRuntimeProcess({ DOFS_REVOKE: 'fulfill_order:dynamodb:UpdateItem', FAILURE_THRESHOLD: '1.0' }, { expectDenials: true });
     try {
       expect(runtime.stdout.find((line) => line.includes('ready on'))).toMatch(/revoked: fulfill_order dynamodb:UpdateItem/);
       expect((await request(`${runtime.url}/orders`, { method: 'POST', json: { order_id: 'denied-1', item: 'key', quantity: 1 } })).status).toBe(202);

@@ -4,7 +4,9 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { request } from '../support/http';
+import { runtimeTables } from '../support/runtime-tables';
 import { runRuntimeToExit, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { waitFor } from '../support/wait';
 
@@ -197,6 +199,25 @@ describe('The local runtime (npm start)', () => {
         }
       } finally {
         holder.kill('SIGKILL');
+      }
+    });
+
+    it('marks FAILED, with a failed_orders row, a PENDING order whose message SQS refuses for good', async () => {
+      const runtime = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir, DOFS_VISIBILITY_TIMEOUT: '1' });
+      try {
+        // Only a row written around the schema can hold U+FFFE, which SQS refuses.
+        const { db, ordersTable, failedOrdersTable } = await runtimeTables(runtime.url);
+        const old = '2026-01-01T00:00:00.000Z';
+        await db.send(new PutCommand({ TableName: ordersTable, Item: { order_id: 'unsendable-1', item: 'bad\ufffe', quantity: 1, status: 'PENDING', created_at: old, updated_at: old, attempts: 0 } }));
+        const order = await waitFor('the sweeper to fail unsendable-1', async () => {
+          const { body } = await request(`${runtime.url}/orders/unsendable-1`);
+          return body.status === 'FAILED' ? body : undefined;
+        });
+        expect(order).toMatchObject({ failure_reason: "order_queue refused the order's message (InvalidMessageContents)", attempts: 0 });
+        const { Item } = await db.send(new GetCommand({ TableName: failedOrdersTable, Key: { order_id: 'unsendable-1' }, ConsistentRead: true }));
+        expect(Item).toMatchObject({ reason: "order_queue refused the order's message (InvalidMessageContents)" });
+      } finally {
+        await runtime.stop();
       }
     });
 

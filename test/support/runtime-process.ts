@@ -35,7 +35,15 @@ export async function startRuntimeProcess(
     timeoutMs = 15_000,
     onLine,
     processGroup = false,
-  }: { timeoutMs?: number; onLine?: (line: string) => void; /** Run in a process group of its own, so crash() can kill it whole. */ processGroup?: boolean } = {},
+    expectDenials = false,
+  }: {
+    timeoutMs?: number;
+    onLine?: (line: string) => void;
+    /** Run in a process group of its own, so crash() can kill it whole. */
+    processGroup?: boolean;
+    /** The test means to see calls denied (a revoked grant); otherwise any denial fails stop(). */
+    expectDenials?: boolean;
+  } = {},
 ): Promise<RuntimeProcess> {
   const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, onLine, processGroup);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -63,9 +71,13 @@ export async function startRuntimeProcess(
     stderr,
     logs: () => both.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
     async stop(signal = 'SIGINT') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      return exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      // Least privilege, both ways: a call the declared policy does not allow fails the test that made it
+      // (the sweep in test/least-privilege takes grants away and expects exactly this).
+      const denied = expectDenials ? [] : both.filter((line) => line.includes('"message":"access denied"'));
+      if (denied.length > 0) throw new Error(`the runtime denied ${denied.length} call(s) its roles should make: ${denied.slice(0, 3).join(' ')}`);
+      return code;
     },
     crash() {
       if (!processGroup) throw new Error('crash() needs a runtime started with processGroup: true');
