@@ -27,8 +27,8 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/emulators-setup.ts',
       globalTeardown: '<rootDir>/test/support/emulators-teardown.ts',
     }),
-    project('e2e'),
-    project('reliability'),
+    project('e2e', { setupFilesAfterEnv: ['<rootDir>/test/support/runtime-cleanup.ts'] }),
+    project('reliability', { setupFilesAfterEnv: ['<rootDir>/test/support/runtime-cleanup.ts'] }),
     project('infra', { setupFilesAfterEnv: ['<rootDir>/test/support/cdktf-matchers.ts'] }),
   ],
   // A test that never settles fails at its own deadline; this is only the last resort.

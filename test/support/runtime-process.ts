@@ -101,6 +101,28 @@ export function runRuntimeToExit(env: Record<string, string>, timeoutMs = 15_000
   });
 }
 
+/** Every runtime a test file started and has not seen exit. */
+const live = new Set<ChildProcess>();
+
+/**
+ * Kills what a test file left running (a test that failed before its own stop): run after each file
+ * (test/support/runtime-cleanup.ts), so a failure never leaves a runtime holding Jest open.
+ */
+export async function killLeftoverRuntimes(): Promise<void> {
+  const left = [...live];
+  await Promise.all(
+    left.map((child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      return exited;
+    }),
+  );
+}
+
 /** The built runtime (in memory unless told otherwise), with its output collected line by line. */
 function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => void, processGroup = false) {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
@@ -109,6 +131,8 @@ function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => vo
     env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const stdout: string[] = [];
   const stderr: string[] = [];
   const both: string[] = [];
