@@ -32,7 +32,7 @@ const started = Date.now();
 const results = [];
 for (const [index, { role, action }] of grants.entries()) {
   const began = Date.now();
-  const run = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--selectProjects', 'e2e', '--testNamePattern', TESTS, '--runTestsByPath', ...SCENARIOS], {
+  const run = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '--verbose', '--selectProjects', 'e2e', '--testNamePattern', TESTS, '--runTestsByPath', ...SCENARIOS], {
     env: { ...process.env, DOFS_REVOKE: `${role}:${action}` },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
