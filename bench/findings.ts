@@ -30,10 +30,10 @@ export function findings(report: BenchReport): string[] {
       const floorCpu = level.floor.emulatorCpuMsPerOrder + level.floor.clientCpuMsPerOrder;
       lines.push(
         `pipeline: ${level.runtime.fulfilledPerSecond} fulfilled orders/s at ${level.runtime.clients} clients, ${level.fulfilledFloorRatio}x the floor's ${level.floor.fulfilledPerSecond} (target ${PIPELINE_TARGETS.fulfilledFloorRatio}x). ` +
-          `The runtime spends ${ms(level.footprint.cpuMsPerOrder)} of CPU per order (both threads), the floor ${ms(floorCpu)} (emulators and SDK client), and the runtime's main thread, which runs the gateway, the workflow and every handler, is saturated. ` +
+          `The runtime spends ${ms(level.footprint.cpuMsPerOrder)} of CPU per order (all threads), the floor ${ms(floorCpu)} (emulators and SDK client), and the machine's cores are busy: the main thread runs the gateway and the workflow, each function its own worker thread, the emulators theirs. ` +
           `What stands between is the work the floor leaves out by definition: the HTTP gateway and api_handler, StartSyncExecution over HTTP to the local Step Functions endpoint, ` +
           `the interpreter's ${level.footprint.transitionsPerExecution} states, three more Lambda invocations with their log lines, and SigV4 signing and (de)serialisation in each handler's own SDK client. ` +
-          `Closing it means fewer hops than AWS makes (not the point of the local runtime) or more cores: the emulators already run on a thread of their own.`,
+          `Closing it means fewer hops than AWS makes (not the point of the local runtime) or more cores.`,
       );
     }
   }

@@ -26,7 +26,7 @@ export interface OrderFootprint {
   readonly logLinesPerInvocation: Record<string, number>;
   readonly transitionsPerExecution: number;
   readonly executionMs: number;
-  /** CPU the runtime process spent per order, both threads. */
+  /** CPU the runtime process spent per order, all threads. */
   readonly cpuMsPerOrder: number;
 }
 

@@ -93,7 +93,7 @@ function pipelineSection(pipeline: PipelineResult): string {
     ),
     '',
     table(
-      ['clients', 'runtime CPU per order (both threads)', 'floor CPU per order (emulators + SDK client)', 'ReceiveMessage per order', 'fulfill_order invocations per order'],
+      ['clients', 'runtime CPU per order (all threads)', 'floor CPU per order (emulators + SDK client)', 'ReceiveMessage per order', 'fulfill_order invocations per order'],
       pipeline.levels.map(({ runtime, footprint: f, floor }) => [
         runtime.clients,
         ms(f.cpuMsPerOrder),
