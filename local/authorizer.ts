@@ -5,7 +5,7 @@ import { decodeApiCall, signer, type ApiCall, type HttpRequest } from './iam/api
 import { denialMessage, denialResponse, type DenialResponse } from './iam/denial';
 import { evaluate, type AuthorizationRequest, type Principal } from './iam/evaluate';
 import { parsePolicy } from './iam/policy';
-import { requiredAuthorizations } from './iam/requirements';
+import { requiredAuthorizations, UnmappedOperationError } from './iam/requirements';
 
 /** A role the runtime issued credentials for, as the authorizer needs it (structured-clone safe). */
 export interface RoleGrant {
@@ -79,7 +79,10 @@ export class LocalAuthorizer {
     let requests: AuthorizationRequest[];
     try {
       requests = await requiredAuthorizations(call, this.account);
-    } catch {
+    } catch (error) {
+      // A call IAM has no mapping for is denied (fail closed); any other failure is the runtime's own
+      // (InternalFailure from the caller's view), not a denial.
+      if (!(error instanceof UnmappedOperationError)) throw error;
       return this.deny(role, call, { action: `${call.service}:${call.operation}`, resource: '*', context: {} }, 'no-identity-allow');
     }
     for (const authorization of requests) {

@@ -55,12 +55,21 @@ class ExecutionEnvironment {
     private readonly functionName: string,
   ) {}
 
+  /** False once the thread ended on its own (a crash) or was reset after a timeout: the next call gets a new one. */
+  usable = true;
+
   static async start(workerFile: string, data: FunctionWorkerData, env: Record<string, string>): Promise<ExecutionEnvironment> {
     const worker = new Worker(workerFile, { workerData: data, env });
+    let initTimer: NodeJS.Timeout | undefined;
     const first = await new Promise<InvocationReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-    });
+      worker.once('exit', (code) => reject(new FunctionInitError(data.functionName, { name: 'Runtime.ExitError', message: `exited with code ${code} while loading`, stack: '' })));
+      // Lambda allows an init phase 10 seconds.
+      initTimer = setTimeout(() => reject(new FunctionInitError(data.functionName, { name: 'Runtime.InitTimeout', message: 'did not load within 10 seconds', stack: '' })), INIT_TIMEOUT_MS);
+    }).finally(() => clearTimeout(initTimer));
+    worker.removeAllListeners('exit');
+    worker.removeAllListeners('error');
     if (first.type === 'init-error') {
       await worker.terminate();
       throw new FunctionInitError(data.functionName, first.error);
@@ -70,20 +79,37 @@ class ExecutionEnvironment {
       if (reply.type === 'result') environment.settle(reply.id, (waiting) => waiting.resolve(reply.result));
       if (reply.type === 'error') environment.settle(reply.id, (waiting) => waiting.reject(new LambdaFunctionError(reply.error.name, reply.error.message, reply.error.stack.split('\n'))));
     });
-    const fail = (error: Error) => {
-      for (const id of [...environment.pending.keys()]) environment.settle(id, (waiting) => waiting.reject(error));
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`${data.functionName}'s execution environment exited with code ${code}`)));
+    // An uncaught error or unhandled rejection ends the thread, as it ends a Lambda runtime process: the
+    // invocations under way fail with Runtime.ExitError and the next one starts a fresh environment.
+    let cause = 'it exited';
+    worker.on('error', (error) => {
+      cause = `${error.name}: ${error.message}`;
+    });
+    worker.on('exit', (code) => {
+      if (environment.ending) return;
+      environment.usable = false;
+      process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: 'execution environment ended', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', function: data.functionName, error: cause, exit_code: code })}\n`);
+      const ended = new LambdaFunctionError('Runtime.ExitError', `RequestId: local Error: Runtime exited with error: ${cause}`, []);
+      for (const id of [...environment.pending.keys()]) environment.settle(id, (waiting) => waiting.reject(ended));
+    });
     return environment;
   }
+
+  /** Set while the host ends the thread itself (retire, stop), so the exit is not a crash. */
+  private ending = false;
 
   /** Runs one invocation; past its timeout it fails with Sandbox.Timedout and a late answer is dropped. */
   invoke(event: unknown, timeoutSeconds: number): Promise<unknown> {
     const id = (this.nextId += 1);
     const deadline = Date.now() + timeoutSeconds * 1000;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, (waiting) => waiting.reject(new LambdaTimeoutError(this.functionName, timeoutSeconds))), timeoutSeconds * 1000);
+      const timer = setTimeout(() => {
+        this.settle(id, (waiting) => waiting.reject(new LambdaTimeoutError(this.functionName, timeoutSeconds)));
+        // Lambda resets an environment after a timeout: no new invocation goes here, and the thread ends
+        // once the invocations it still runs are over (each by its own timeout at the latest).
+        this.usable = false;
+        void this.retire();
+      }, timeoutSeconds * 1000);
       this.pending.set(id, {
         resolve: (value) => (clearTimeout(timer), resolve(value)),
         reject: (error) => (clearTimeout(timer), reject(error)),
@@ -103,13 +129,16 @@ class ExecutionEnvironment {
   /** Lets the invocations under way finish (each ends by its timeout at the latest), then ends the thread. */
   async retire(): Promise<void> {
     if (this.pending.size > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    await this.worker.terminate();
+    await this.terminate();
   }
 
   async terminate(): Promise<void> {
+    this.ending = true;
     await this.worker.terminate();
   }
 }
+
+const INIT_TIMEOUT_MS = 10_000;
 
 export type InvocationObserver = (functionName: string, durationMs: number, failed: boolean) => void;
 
@@ -137,6 +166,14 @@ export async function loadFunction(options: FunctionOptions): Promise<LocalFunct
   const data: FunctionWorkerData = { bundle: join(options.bundleDir, key, 'index.mjs'), functionName, functionArn: options.functionArn, memoryMb: definition.memoryMb };
   const start = () => ExecutionEnvironment.start(options.workerFile, data, options.environment());
   let current = await start();
+  let restarting: Promise<ExecutionEnvironment> | undefined;
+  /** The environment to invoke: the current one, or a new one if it crashed or timed out. */
+  const environment = async () => {
+    if (current.usable) return current;
+    restarting ??= start().finally(() => (restarting = undefined));
+    current = await restarting;
+    return current;
+  };
   const retiring = new Set<Promise<void>>();
   return {
     key,
@@ -155,7 +192,7 @@ export async function loadFunction(options: FunctionOptions): Promise<LocalFunct
       const started = performance.now();
       let failed = true;
       try {
-        const result = await current.invoke(event, definition.timeoutSeconds);
+        const result = await (await environment()).invoke(event, definition.timeoutSeconds);
         failed = false;
         return result;
       } finally {

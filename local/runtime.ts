@@ -160,7 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` };
     const settings: Partial<Record<EnvName, string>> = options.failureThreshold === undefined ? {} : { [ENV.failureThreshold]: options.failureThreshold };
     const observe = (name: string, ms: number, failed: boolean) => stats.recordInvocation(name, ms, failed);
-    const loaded = await Promise.all(
+    const settled = await Promise.allSettled(
       FUNCTION_KEYS.map((key) =>
         loadFunction({
           workerFile: options.functionWorker ?? join(options.bundleDir, '..', 'local', 'function-worker.mjs'),
@@ -173,10 +173,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         }),
       ),
     );
-    for (const fn of loaded) {
-      functions[fn.key] = fn;
-      stoppers.push(() => fn.stop());
+    // Every function that did start is stopped with the runtime, also when another failed to.
+    for (const outcome of settled) {
+      if (outcome.status !== 'fulfilled') continue;
+      functions[outcome.value.key] = outcome.value;
+      stoppers.push(() => outcome.value.stop());
     }
+    const failedToStart = settled.find((outcome) => outcome.status === 'rejected');
+    if (failedToStart) throw failedToStart.reason;
 
     const onError = (error: unknown) => logRuntimeError('event source error', error);
     // An event source mapping polls with its function's role (the consumer grants in topology/access.ts).
@@ -217,8 +221,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const failureThresholdSetting = {
       get: () => failureThreshold,
       async set(value: number) {
+        const previous = settings[ENV.failureThreshold];
         settings[ENV.failureThreshold] = String(value);
-        await functions.fulfill_order.reload();
+        try {
+          await functions.fulfill_order.reload();
+        } catch (error) {
+          // The old environment keeps serving; the next new one must not pick up the value that failed.
+          if (previous === undefined) delete settings[ENV.failureThreshold];
+          else settings[ENV.failureThreshold] = previous;
+          throw error;
+        }
         failureThreshold = value;
       },
     };

@@ -47,7 +47,12 @@ describe('Each function runs alone, with its own environment', () => {
     bundleDir = mkdtempSync(join(tmpdir(), 'dofs-probe-'));
     for (const key of FUNCTION_KEYS) {
       mkdirSync(join(bundleDir, key));
-      writeFileSync(join(bundleDir, key, 'index.mjs'), 'const loadedAt = Math.random();\nexport const handler = async (event) => ({ env: { ...process.env }, loadedAt, sharedMark: globalThis.dofsMark, mark: (globalThis.dofsMark = event?.mark) });\n');
+      writeFileSync(
+        join(bundleDir, key, 'index.mjs'),
+        'const loadedAt = Math.random();\n' +
+          // {crash: true} leaves a rejection unhandled, which ends a Lambda runtime process.
+          'export const handler = async (event) => { if (event?.crash) { Promise.reject(new Error("left unhandled")); await new Promise((r) => setTimeout(r, 1000)); } return { env: { ...process.env }, loadedAt, sharedMark: globalThis.dofsMark, mark: (globalThis.dofsMark = event?.mark) }; };\n',
+      );
     }
     process.env.DOFS_RUNTIME_ONLY = 'the runtime process has this; no function should';
   });
@@ -71,6 +76,14 @@ describe('Each function runs alone, with its own environment', () => {
     await first!.invoke({ mark: 'validator was here' });
     expect(((await second!.invoke({})) as { sharedMark?: string }).sharedMark).toBeUndefined();
     expect(((await first!.invoke({})) as { sharedMark?: string }).sharedMark).toBe('validator was here');
+  });
+
+  it('fails the invocations of an environment that crashed with Runtime.ExitError, and starts a fresh one for the next', async () => {
+    const fn = await load('dlq_handler');
+    const before = (await fn.invoke({})) as { loadedAt: number };
+    await expect(fn.invoke({ crash: true })).rejects.toMatchObject({ name: 'Runtime.ExitError' });
+    const after = (await fn.invoke({})) as { loadedAt: number };
+    expect(after.loadedAt).not.toBe(before.loadedAt);
   });
 
   it('starts a new execution environment on a configuration change, reading the environment again', async () => {

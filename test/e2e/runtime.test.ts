@@ -100,7 +100,11 @@ describe('The local runtime (npm start)', () => {
       const before = (await request(`${runtime.url}/_local/stats`)).body as Stats;
       await request(`${runtime.url}/orders`, { method: 'POST', json: { order_id: 'stats-1', item: 'pen', quantity: 2 } });
       await waitFor('stats-1 to be FULFILLED', async () => ((await request(`${runtime.url}/orders/stats-1`)).body.status === 'FULFILLED' ? true : undefined));
-      const after = (await request(`${runtime.url}/_local/stats`)).body as Stats;
+      // The poller deletes the message after fulfill_order returns, a moment after the order shows FULFILLED.
+      const after = await waitFor('its message deleted', async () => {
+        const stats = (await request(`${runtime.url}/_local/stats`)).body as Stats;
+        return (stats.requests.sqs?.DeleteMessageBatch ?? 0) > (before.requests.sqs?.DeleteMessageBatch ?? 0) ? stats : undefined;
+      });
       const delta = (service: string, operation: string) => (after.requests[service]?.[operation] ?? 0) - (before.requests[service]?.[operation] ?? 0);
       const invoked = (fn: string) => (after.invocations[`dofs-local-${fn}`]?.count ?? 0) - (before.invocations[`dofs-local-${fn}`]?.count ?? 0);
       expect([delta('dynamodb', 'PutItem'), delta('dynamodb', 'UpdateItem'), delta('sqs', 'SendMessage'), delta('sqs', 'DeleteMessageBatch')]).toEqual([1, 1, 1, 1]);
