@@ -153,7 +153,7 @@ function peekBody(req: IncomingMessage): Promise<Buffer> {
  * with AccessDenied in the service's format (and reported to onDenied); anything else reaches the
  * emulator with its body intact.
  */
-export function interposeAuthorization(server: Server, authorizer: LocalAuthorizer, onDenied: (denial: Denial) => void): void {
+export function interposeAuthorization(server: Server, authorizer: LocalAuthorizer, onDenied: (denial: Denial, operation: string) => void): void {
   const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   const pass = (req: IncomingMessage, res: ServerResponse) => {
@@ -165,7 +165,8 @@ export function interposeAuthorization(server: Server, authorizer: LocalAuthoriz
       const body = await peekBody(req);
       const outcome = await authorizer.authorizeHttp({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body });
       if (outcome.allowed) return pass(req, res);
-      onDenied(outcome.denial);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      onDenied(outcome.denial, target.slice(target.lastIndexOf('.') + 1));
       req.resume();
       res.writeHead(outcome.response.status, { ...outcome.response.headers, 'content-length': Buffer.byteLength(outcome.response.body) });
       res.end(outcome.response.body);

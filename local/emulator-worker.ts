@@ -22,8 +22,9 @@ interposeFaults(sqs.server, 'sqs', faults, (operation) => counter.uncount('sqs',
 const authorizer = new LocalAuthorizer((workerData as { account: string }).account);
 const reportDenial = (denial: Denial) =>
   process.stderr.write(`${JSON.stringify({ level: 'WARN', message: 'access denied', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', role: denial.role, action: denial.action, resource: denial.resource })}\n`);
-interposeAuthorization(dynamo.server, authorizer, reportDenial);
-interposeAuthorization(sqs.server, authorizer, reportDenial);
+// A denied request is not billed: it is taken back from the counts, like a fault's refusal.
+interposeAuthorization(dynamo.server, authorizer, (denial, operation) => (counter.uncount('dynamodb', operation), reportDenial(denial)));
+interposeAuthorization(sqs.server, authorizer, (denial, operation) => (counter.uncount('sqs', operation), reportDenial(denial)));
 
 const send = (message: WorkerMessage) => port.postMessage(message);
 port.on('message', async (request: WorkerRequest) => {

@@ -47,14 +47,19 @@ async function terraformCapturing(args, dir) {
 const LOCK_RELEASED_WHILE_READ = /Error acquiring the state lock[\s\S]*unable to retrieve file[\s\S]*NoSuchKey/;
 const LOCK_RACE_RETRIES = 3;
 
-/** terraform apply tfplan, read for a stale plan and for the lock race above. */
-async function applySavedPlan(stack, dir) {
-  const args = ['apply', '-input=false', '-no-color', lockTimeout, 'tfplan'];
+/** Runs terraform, again when it meets the lock race above (it then locked and changed nothing). */
+async function terraformThroughLockRace(args, dir) {
   let { status, output } = await terraformCapturing(args, dir);
   for (let retry = 1; status !== 0 && retry <= LOCK_RACE_RETRIES && LOCK_RELEASED_WHILE_READ.test(output); retry += 1) {
-    console.error(`dofs: the state lock was released while Terraform read who held it; nothing was applied. Trying again (${retry} of ${LOCK_RACE_RETRIES}).`);
+    console.error(`dofs: the state lock was released while Terraform read who held it; nothing was changed. Trying again (${retry} of ${LOCK_RACE_RETRIES}).`);
     ({ status, output } = await terraformCapturing(args, dir));
   }
+  return { status, output };
+}
+
+/** terraform apply tfplan, read for a stale plan and for the lock race above. */
+async function applySavedPlan(stack, dir) {
+  const { status, output } = await terraformThroughLockRace(['apply', '-input=false', '-no-color', lockTimeout, 'tfplan'], dir);
   if (status === 0) return;
   if (/Saved plan is stale/.test(output)) {
     console.error(
@@ -74,7 +79,11 @@ if (command === 'plan') {
     const dir = join(outdir, 'stacks', stack);
     run('terraform', ['init', '-input=false', '-no-color'], dir);
     run('terraform', ['validate', '-no-color'], dir);
-    run('terraform', ['plan', '-input=false', '-no-color', lockTimeout, '-out=tfplan'], dir);
+    const { status } = await terraformThroughLockRace(['plan', '-input=false', '-no-color', lockTimeout, '-out=tfplan'], dir);
+    if (status !== 0) {
+      console.error(`terraform plan failed with exit code ${status}`);
+      process.exit(status ?? 1);
+    }
   }
 } else if (command === 'apply') {
   for (const stack of stacks) {
