@@ -61,13 +61,21 @@ class ExecutionEnvironment {
   static async start(workerFile: string, data: FunctionWorkerData, env: Record<string, string>): Promise<ExecutionEnvironment> {
     const worker = new Worker(workerFile, { workerData: data, env });
     let initTimer: NodeJS.Timeout | undefined;
-    const first = await new Promise<InvocationReply>((resolve, reject) => {
+    const loading = new Promise<InvocationReply>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new FunctionInitError(data.functionName, { name: 'Runtime.ExitError', message: `exited with code ${code} while loading`, stack: '' })));
       // Lambda allows an init phase 10 seconds.
       initTimer = setTimeout(() => reject(new FunctionInitError(data.functionName, { name: 'Runtime.InitTimeout', message: 'did not load within 10 seconds', stack: '' })), INIT_TIMEOUT_MS);
     }).finally(() => clearTimeout(initTimer));
+    let first: InvocationReply;
+    try {
+      first = await loading;
+    } catch (error) {
+      // A thread that never became ready is ended, whatever it is still doing.
+      await worker.terminate();
+      throw error;
+    }
     worker.removeAllListeners('exit');
     worker.removeAllListeners('error');
     if (first.type === 'init-error') {
