@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import { interpose, operationOf } from './http-util';
 import type { PolicyStatement } from '../topology/access';
 import { decodeApiCall, signer, type ApiCall, type HttpRequest } from './iam/api-call';
 import { denialMessage, denialResponse, type DenialResponse } from './iam/denial';
@@ -154,19 +155,13 @@ function peekBody(req: IncomingMessage): Promise<Buffer> {
  * emulator with its body intact.
  */
 export function interposeAuthorization(server: Server, authorizer: LocalAuthorizer, onDenied: (denial: Denial, operation: string) => void): void {
-  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  const pass = (req: IncomingMessage, res: ServerResponse) => {
-    for (const listener of listeners) listener.call(server, req, res);
-  };
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!authorizer.judges(req.headers)) return pass(req, res);
+  interpose(server, (req, res, pass) => {
+    if (!authorizer.judges(req.headers)) return pass();
     void (async () => {
       const body = await peekBody(req);
       const outcome = await authorizer.authorizeHttp({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body });
-      if (outcome.allowed) return pass(req, res);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      onDenied(outcome.denial, target.slice(target.lastIndexOf('.') + 1));
+      if (outcome.allowed) return pass();
+      onDenied(outcome.denial, operationOf(req));
       req.resume();
       res.writeHead(outcome.response.status, { ...outcome.response.headers, 'content-length': Buffer.byteLength(outcome.response.body) });
       res.end(outcome.response.body);

@@ -4,9 +4,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
-import { interposeAuthorization, LocalAuthorizer, type Denial } from './authorizer';
+import { interposeAuthorization, LocalAuthorizer } from './authorizer';
 import { startDynamoDb, startSqs, type DataDir } from './emulators';
 import { FaultInjector, interposeFaults } from './faults';
+import { logDenial } from './runtime-log';
 import { RequestCounter } from './stats';
 
 const port = parentPort!;
@@ -20,11 +21,9 @@ interposeFaults(dynamo.server, 'dynamodb', faults, (operation) => counter.uncoun
 interposeFaults(sqs.server, 'sqs', faults, (operation) => counter.uncount('sqs', operation));
 // IAM comes first, as on AWS: a denied request never reaches the service (nor an outage).
 const authorizer = new LocalAuthorizer((workerData as { account: string }).account);
-const reportDenial = (denial: Denial) =>
-  process.stderr.write(`${JSON.stringify({ level: 'WARN', message: 'access denied', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', role: denial.role, action: denial.action, resource: denial.resource })}\n`);
 // A denied request is not billed: it is taken back from the counts, like a fault's refusal.
-interposeAuthorization(dynamo.server, authorizer, (denial, operation) => (counter.uncount('dynamodb', operation), reportDenial(denial)));
-interposeAuthorization(sqs.server, authorizer, (denial, operation) => (counter.uncount('sqs', operation), reportDenial(denial)));
+interposeAuthorization(dynamo.server, authorizer, (denial, operation) => (counter.uncount('dynamodb', operation), logDenial(denial)));
+interposeAuthorization(sqs.server, authorizer, (denial, operation) => (counter.uncount('sqs', operation), logDenial(denial)));
 
 const send = (message: WorkerMessage) => port.postMessage(message);
 port.on('message', async (request: WorkerRequest) => {

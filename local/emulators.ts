@@ -56,13 +56,16 @@ export async function startSqs(dataDir: DataDir): Promise<EmulatorServer> {
   return { endpoint: `http://127.0.0.1:${server.port}`, server: server.httpServer, close: () => server.stop() };
 }
 
+export interface EmulatorCounts {
+  readonly requests: RequestCounts;
+  readonly denials: Record<string, number>;
+}
+
 export interface EmulatorThread {
   readonly dynamodb: Emulator;
   readonly sqs: Emulator;
-  /** Requests the emulators served so far, by service and operation. */
-  requestCounts(): Promise<RequestCounts>;
-  /** Requests the emulators refused as IAM would, by role and action. */
-  denials(): Promise<Record<string, number>>;
+  /** Requests the emulators served so far, by service and operation, and those refused as IAM would, by role and action. */
+  counts(): Promise<EmulatorCounts>;
   /** The roles whose requests are authorized (any other credentials are the operator's). */
   setRoles(roles: RoleGrant[]): Promise<void>;
   /** Adds a fault, or clears them all, and answers the faults now active. */
@@ -101,13 +104,9 @@ export async function startEmulatorThread(workerFile: string, dataDir: DataDir, 
   return {
     dynamodb: { endpoint: ready.dynamodb, close },
     sqs: { endpoint: ready.sqs, close },
-    requestCounts: async () => {
+    counts: async () => {
       const reply = await ask({ type: 'counts' });
-      return reply.type === 'counts' ? reply.counts : {};
-    },
-    denials: async () => {
-      const reply = await ask({ type: 'counts' });
-      return reply.type === 'counts' ? reply.denials : {};
+      return reply.type === 'counts' ? { requests: reply.counts, denials: reply.denials } : { requests: {}, denials: {} };
     },
     setRoles: async (roles) => {
       await ask({ type: 'roles', roles });

@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { interpose, operationOf } from './http-util';
 
 /**
  * Outages on demand: while a fault is active, the emulator answers the chosen operation the way an AWS
@@ -97,26 +98,15 @@ export class FaultInjector {
   }
 }
 
-/** The operation of an AWS JSON-protocol request: `X-Amz-Target: AmazonSQS.SendMessage` -> SendMessage. */
-export function operationOf(req: IncomingMessage): string {
-  const target = String(req.headers['x-amz-target'] ?? '');
-  return target.slice(target.lastIndexOf('.') + 1);
-}
-
 /**
  * Puts the injector in front of an emulator's HTTP server: a refused request is answered with a 503
  * ServiceUnavailable in the JSON protocol's error shape (the `x-amzn-query-error` header is how SQS's
  * JSON protocol names query-compatible error codes); anything else reaches the emulator untouched.
  */
 export function interposeFaults(server: Server, service: FaultService, injector: FaultInjector, onRefused: (operation: string) => void = () => undefined): void {
-  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  interpose(server, (req, res, pass) => {
     const operation = operationOf(req);
-    if (!injector.refuses(service, operation)) {
-      for (const listener of listeners) listener.call(server, req, res);
-      return;
-    }
+    if (!injector.refuses(service, operation)) return pass();
     onRefused(operation);
     req.resume();
     const body = JSON.stringify({ __type: 'ServiceUnavailable', message: 'The service is unavailable (fault injected by the DOFS local runtime)' });

@@ -40,3 +40,26 @@ export function close(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
+
+/**
+ * The operation of an AWS JSON-protocol request: `X-Amz-Target: AmazonSQS.SendMessage` -> SendMessage
+ * ("unknown" without the header), as the request counts, the fault injector and the authorizer name it.
+ */
+export function operationOf(req: IncomingMessage): string {
+  const target = String(req.headers['x-amz-target'] ?? 'unknown');
+  return target.slice(target.lastIndexOf('.') + 1);
+}
+
+/**
+ * Puts a check in front of a server's request listeners: `handle` answers the request itself, or calls
+ * `pass` to let it reach them untouched. Checks put in later run first.
+ */
+export function interpose(server: Server, handle: (req: IncomingMessage, res: ServerResponse, pass: () => void) => void): void {
+  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+    handle(req, res, () => {
+      for (const listener of listeners) listener.call(server, req, res);
+    }),
+  );
+}

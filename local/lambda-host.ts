@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FUNCTIONS, type FunctionKey } from '../topology/functions';
+import { logRuntime } from './runtime-log';
 import type { FunctionWorkerData, InvocationReply, InvocationRequest, SerializedError } from './function-protocol';
 
 /**
@@ -96,7 +97,7 @@ class ExecutionEnvironment {
     worker.on('exit', (code) => {
       if (environment.ending) return;
       environment.usable = false;
-      process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: 'execution environment ended', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', function: data.functionName, error: cause, exit_code: code })}\n`);
+      logRuntime('ERROR', 'execution environment ended', { function: data.functionName, error: cause, exit_code: code });
       const ended = new LambdaFunctionError('Runtime.ExitError', `RequestId: local Error: Runtime exited with error: ${cause}`, []);
       for (const id of [...environment.pending.keys()]) environment.settle(id, (waiting) => waiting.reject(ended));
     });

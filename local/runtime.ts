@@ -3,11 +3,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
 import { readFailureThreshold } from '../lambdas/shared/config';
-import { ENV, type EnvName } from '../topology/access';
+import { ENV, type EnvName, type ResourceRef } from '../topology/access';
 import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
-import { ORDER_QUEUE, QUEUE_CONSUMERS } from '../topology/queues';
+import { QUEUE_CONSUMERS } from '../topology/queues';
 import { buildOrderWorkflow } from '../topology/workflow';
 import { workflowGraph } from '../topology/workflow-graph';
 import { ConsoleAssets } from './console-assets';
@@ -21,11 +21,12 @@ import { functionEnvironment } from './function-env';
 import { loadFunction, type LocalFunction } from './lambda-host';
 import { localResolver } from './resolver';
 import { localRoles, type LocalRole } from './roles';
-import { LocalAuthorizer, type Denial, type RoleGrant } from './authorizer';
+import { LocalAuthorizer, type RoleGrant } from './authorizer';
 import { ensureResources, type LocalResources } from './resources';
 import { createSfnApiServer } from './sfn-api';
 import { commandNames } from './faults';
 import { PendingSweep } from './pending-sweep';
+import { logDenial, logRuntimeError } from './runtime-log';
 import { SqsEventSource } from './sqs-event-source';
 import { RuntimeStats } from './stats';
 import { LocalStateMachine } from './step-functions';
@@ -63,17 +64,6 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-/** The runtime's own errors, as one JSON line like the handlers' (Powertools' shape), on stderr. */
-function logRuntimeError(message: string, error: unknown): void {
-  const { name, message: detail } = error as Error;
-  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, timestamp: new Date().toISOString(), service: 'dofs-local-runtime', error: name, error_message: detail })}\n`);
-}
-
-/** One line per denial, like the emulator thread's. */
-function reportDenial(denial: Denial): void {
-  process.stderr.write(`${JSON.stringify({ level: 'WARN', message: 'access denied', timestamp: new Date().toISOString(), service: 'dofs-local-runtime', role: denial.role, action: denial.action, resource: denial.resource })}\n`);
-}
-
 function mergeCounts(...counts: Record<string, number>[]): Record<string, number> {
   const merged: Record<string, number> = {};
   for (const each of counts) for (const [key, n] of Object.entries(each)) merged[key] = (merged[key] ?? 0) + n;
@@ -103,7 +93,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const emulators = await options.emulators;
     stoppers.push(() => emulators.close());
     const { dynamodb: dynamo, sqs: sqsEmulator } = emulators;
-    const stats = new RuntimeStats(() => emulators.requestCounts());
 
     const clientConfig = { region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
@@ -126,7 +115,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const grants: RoleGrant[] = [...Object.values(roles.functions), roles.stateMachine].map((role) => ({ name: role.name, arn: role.arn, accessKeyId: role.credentials.accessKeyId, statements: role.statements }));
     const authorizer = new LocalAuthorizer(ACCOUNT, grants);
     await emulators.setRoles(grants);
-    stats.countDenials(async () => mergeCounts(authorizer.denials(), await emulators.denials()));
+    const stats = new RuntimeStats(async () => {
+      const { requests, denials } = await emulators.counts();
+      return { requests, denials: mergeCounts(authorizer.denials(), denials) };
+    });
     const history = new ExecutionHistory();
 
     // Task handlers resolve the functions when they run: the functions are loaded once the Step Functions
@@ -141,7 +133,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const invokeAsStateMachine = (key: FunctionKey) => async (event: unknown) => {
       const decision = authorizer.authorizeAction(roles.stateMachine.credentials.accessKeyId, 'lambda:InvokeFunction', functionArn(key));
       if (!decision.allowed) {
-        reportDenial(decision.denial);
+        logDenial(decision.denial);
         throw new LambdaInvokeDeniedError(decision.message);
       }
       return functions[key].invoke(event);
@@ -153,7 +145,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history, (transitions, ms) =>
       stats.recordExecution(transitions, ms),
     );
-    const sfnApi = createSfnApiServer(stateMachine, authorizer, reportDenial);
+    const sfnApi = createSfnApiServer(stateMachine, authorizer, logDenial);
     const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
     stoppers.push(() => close(sfnApi));
 
@@ -185,11 +177,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const onError = (error: unknown) => logRuntimeError('event source error', error);
     // An event source mapping polls with its function's role (the consumer grants in topology/access.ts).
     const sources = QUEUE_CONSUMERS.map(({ queue, consumer, eventSource }) => {
-      const isOrderQueue = queue.baseName === ORDER_QUEUE.baseName;
+      const ref: ResourceRef = { kind: 'queue', queue: queue.baseName as 'order_queue' | 'order_dlq' };
       return new SqsEventSource({
         sqs: new SQSClient({ ...asRole(roles.functions[consumer]), endpoint: sqsEmulator.endpoint }),
-        queueUrl: isOrderQueue ? resources.orderQueueUrl : resources.orderDlqUrl,
-        queueArn: isOrderQueue ? resources.orderQueueArn : resources.orderDlqArn,
+        queueUrl: resolver.identifier(ref, 'url'),
+        queueArn: resolver.identifier(ref, 'arn'),
         region: LOCAL_REGION,
         fn: functions[consumer],
         settings: eventSource,

@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
+import { operationOf } from './http-util';
 
 /** Requests each emulator served, by API operation (X-Amz-Target), e.g. { dynamodb: { PutItem: 3 } }. */
 export type RequestCounts = Record<string, Record<string, number>>;
@@ -34,8 +35,7 @@ export class RequestCounter {
     const request = (message as { request: IncomingMessage }).request;
     const service = this.services.get(request.socket.localPort ?? 0);
     if (!service) return;
-    const target = String(request.headers['x-amz-target'] ?? 'unknown');
-    const operation = target.slice(target.lastIndexOf('.') + 1);
+    const operation = operationOf(request);
     const counts = (this.counts[service] ??= {});
     counts[operation] = (counts[operation] ?? 0) + 1;
   };
@@ -72,13 +72,8 @@ export class RuntimeStats {
   private readonly invocations: Record<string, InvocationStats> = {};
   private readonly executions = { count: 0, transitions: 0, totalMs: 0 };
 
-  private denied: () => Promise<Record<string, number>> = async () => ({});
-
-  constructor(private readonly requests: () => Promise<RequestCounts>) {}
-
-  countDenials(source: () => Promise<Record<string, number>>): void {
-    this.denied = source;
-  }
+  /** `counts` reads the emulators' request counts and every denial (the emulators' and the runtime's own). */
+  constructor(private readonly counts: () => Promise<{ requests: RequestCounts; denials: Record<string, number> }>) {}
 
   recordInvocation(functionName: string, durationMs: number, failed: boolean): void {
     const stats = (this.invocations[functionName] ??= { count: 0, errors: 0, totalMs: 0 });
@@ -95,12 +90,13 @@ export class RuntimeStats {
 
   async snapshot(): Promise<RuntimeStatsSnapshot> {
     const { user, system } = process.cpuUsage();
+    const { requests, denials } = await this.counts();
     return {
-      requests: await this.requests(),
+      requests,
       invocations: structuredClone(this.invocations),
       executions: { ...this.executions },
       cpuMs: (user + system) / 1000,
-      denials: await this.denied(),
+      denials,
     };
   }
 }
