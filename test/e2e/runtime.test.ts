@@ -1,11 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { request } from '../support/http';
+import { rawRequest, request } from '../support/http';
 import { runtimeTables } from '../support/runtime-tables';
 import { runRuntimeToExit, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { waitFor } from '../support/wait';
@@ -62,14 +61,7 @@ describe('The local runtime (npm start)', () => {
     it('takes control requests (faults, FAILURE_THRESHOLD) only from this machine, as JSON', async () => {
       const port = new URL(runtime.url).port;
       const control = (headers: Record<string, string>, body = '{"service":"sqs","operation":"SendMessage","seconds":1}') =>
-        new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-          const req = httpRequest({ host: '127.0.0.1', port, path: '/_local/faults', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-            let text = '';
-            res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-          });
-          req.on('error', reject);
-          req.end(body);
-        });
+        rawRequest(port, '/_local/faults', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       // A cross-site form or text/plain POST needs no CORS preflight: refused.
       expect(await control({ 'content-type': 'text/plain' })).toMatchObject({ status: 403, body: { details: [{ field: 'content-type' }] } });
       expect(await control({ origin: 'http://evil.example' })).toMatchObject({ status: 403, body: { details: [{ field: 'origin' }] } });

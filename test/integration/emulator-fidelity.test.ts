@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ExecutionHistory } from '../../local/executions';
 import { toEvent } from '../../local/gateway';
 import { close, listen, readBody } from '../../local/http-util';
@@ -16,6 +16,7 @@ import { MAX_RECEIVE_COUNT, MAXIMUM_MESSAGE_SIZE_BYTES } from '../../topology/qu
 import { BY_STATUS_INDEX } from '../../topology/tables';
 import { WORKFLOW_STATES } from '../../topology/workflow';
 import { createTestAws, type TestAws } from '../support/aws';
+import { rawRequest } from '../support/http';
 import { waitFor } from '../support/wait';
 
 /**
@@ -306,15 +307,7 @@ describe('Emulator fidelity: the AWS rules DOFS relies on', () => {
     });
     afterAll(() => close(server));
 
-    const send = (path: string, options: { method?: string; headers?: Record<string, string | string[]>; body?: Buffer | string } = {}) =>
-      new Promise<Record<string, any>>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(JSON.parse(text)));
-        });
-        req.on('error', reject);
-        req.end(options.body);
-      });
+    const send = async (path: string, options: Parameters<typeof rawRequest>[2] = {}) => (await rawRequest(port, path, options)).body;
 
     it('carries the fields api_handler reads, with the request id and time', async () => {
       const event = await send('/orders/a-1?x=1&x=2&y=3', { headers: { 'X-Trace': ['t1', 't2'], Cookie: ['a=1; b=2', 'c=3'], 'User-Agent': 'curl/8' } });
