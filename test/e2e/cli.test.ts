@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { waitFor } from '../support/wait';
 
 /** A port nothing listens on (taken from the OS, then released). */
 async function closedPort(): Promise<number> {
@@ -120,7 +121,10 @@ describe('dofs command line', () => {
       expect(summary.throughput.submitted_per_second).toBeGreaterThan(0);
       expect(summary.latency_ms.post).toEqual({ p50: expect.any(Number), p90: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) });
       expect(summary.latency_ms.post.p50).toBeLessThanOrEqual(summary.latency_ms.post.p99);
-      expect(result.stderr).toMatch(/\[[#.]+\] \d+\/12 sent|^$/m);
+      // Not a terminal: the progress line is printed at once, then at most every 5 s; nothing else.
+      const progress = result.stderr.split('\n').filter(Boolean);
+      expect(progress.length).toBeGreaterThanOrEqual(1);
+      for (const line of progress) expect(line).toMatch(/^ {2}\[[#.]+\] \d+\/12 sent, \d+ final$/);
       const threshold = await fetch(`${runtime.url}/_local/failure-threshold`).then((response) => response.json());
       expect(threshold).toEqual({ failure_threshold: 1 });
 
@@ -129,42 +133,17 @@ describe('dofs command line', () => {
       expect(failed.stdout).toMatch(/cli-load-0 .* 3 +\d+ +simulated fulfillment failure \(FAILURE_THRESHOLD=0\)/);
     });
 
-    it('redrives FAILED orders: a dry run changes nothing, then each is requeued with an audit line and fulfilled', async () => {
-      const dry = await dofs('redrive', '--failed', '--dry-run');
-      expect(dry.code).toBe(0);
-      expect(dry.stdout).toMatch(/redrive {2}source=failed_orders {2}order_id=cli-load-0 {2}action=would-requeue/);
-      expect(dry.stdout).toMatch(/Dry run: nothing changed/);
-      expect(JSON.parse((await dofs('--json', 'get', 'cli-load-0')).stdout)).toMatchObject({ status: 'FAILED' });
-
-      const result = await dofs('--json', 'redrive', '--failed');
-      expect(result.code).toBe(0);
-      const report = result.json<{ failed: Record<string, number>; audit: { order_id: string; action: string }[] }>();
-      expect(report.failed).toEqual({ candidates: 12, requeued: 12, skipped: 0 });
-      expect(report.audit.filter((entry) => entry.action === 'requeued').map((entry) => entry.order_id).sort()).toEqual(
-        Array.from({ length: 12 }, (_, index) => `cli-load-${index}`).sort(),
-      );
-      // The threshold is back at 1.0, so the second time round every order is fulfilled.
-      const deadline = Date.now() + 20_000;
-      let statuses: string[] = [];
-      while (Date.now() < deadline) {
-        const listed = (await dofs('--json', 'list', '--limit', '100')).json<{ orders: { order_id: string; status: string }[] }>();
-        statuses = listed.orders.filter((order) => order.order_id.startsWith('cli-load-')).map((order) => order.status);
-        if (statuses.length === 12 && statuses.every((status) => status === 'FULFILLED')) break;
-        if (statuses.includes('FAILED')) throw new Error('a redriven order failed again at FAILURE_THRESHOLD=1');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      expect(statuses).toEqual(Array(12).fill('FULFILLED'));
-      expect((await dofs('--json', 'get', 'cli-load-3')).json()).toMatchObject({ redrives: 1, last_failure: expect.stringContaining('FAILURE_THRESHOLD=0') });
-      expect((await dofs('failed')).stdout).not.toMatch(/cli-load-/);
-    });
-
     it('shows the workflow path an order took, and exits 1 for an order the runtime never ran', async () => {
-      const result = await dofs('executions', 'cli-flags-1');
+      expect((await dofs('submit', '--order-id', 'cli-path-1', '--item', 'pen', '--quantity', '1', '--wait')).code).toBe(0);
+      // The CLI refuses quantity 0 itself, so this one goes to the API directly.
+      const refusedPost = await fetch(`${runtime.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order_id: 'cli-path-2', item: 'pen', quantity: 0 }) });
+      expect(refusedPost.status).toBe(400);
+      const result = await dofs('executions', 'cli-path-1');
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(
-        /Order cli-flags-1: FULFILLED\nExecution \S+ {2}SUCCEEDED in \d+ ms[^\n]*\n {2}✓ ValidateOrder\n {2}✓ StoreOrder\n {2}✓ NeedsFulfillment\n {2}✓ EnqueueForFulfillment\n {2}✓ Accepted\n {2}then order_queue → fulfill_order → FULFILLED/,
+        /Order cli-path-1: FULFILLED\nExecution \S+ {2}SUCCEEDED in \d+ ms[^\n]*\n {2}✓ ValidateOrder\n {2}✓ StoreOrder\n {2}✓ NeedsFulfillment\n {2}✓ EnqueueForFulfillment\n {2}✓ Accepted\n {2}then order_queue → fulfill_order → FULFILLED/,
       );
-      const refused = await dofs('--json', 'executions', 'cli-file-2');
+      const refused = await dofs('--json', 'executions', 'cli-path-2');
       expect(refused.code).toBe(0);
       expect(refused.json<{ executions: { status: string; path: { name: string; outcome: string }[] }[] }>().executions[0]).toMatchObject({
         status: 'FAILED',
@@ -176,6 +155,46 @@ describe('dofs command line', () => {
       const none = await dofs('executions', 'never-submitted');
       expect(none.code).toBe(1);
       expect(none.stderr).toMatch(/No workflow execution for never-submitted/);
+    });
+  });
+
+  describe('redrive, against a runtime of its own', () => {
+    // Its own runtime: `redrive --failed` takes every FAILED order, so no other test's may be there.
+    let runtime: RuntimeProcess;
+    const dofs = (...args: string[]) => runCli(args, { DOFS_URL: runtime.url }, { timeoutMs: 60_000 });
+    beforeAll(async () => {
+      runtime = await startRuntimeProcess();
+    });
+    afterAll(async () => {
+      await runtime?.stop();
+    });
+
+    it('redrives FAILED orders: a dry run changes nothing, then each is requeued with an audit line and fulfilled', async () => {
+      const load = await dofs('--json', 'load', '--orders', '12', '--concurrency', '4', '--failure-threshold', '0', '--prefix', 'cli-redrive');
+      expect(load.json<{ outcome: { failed: number } }>().outcome.failed).toBe(12);
+      const dry = await dofs('redrive', '--failed', '--dry-run');
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toMatch(/redrive {2}source=failed_orders {2}order_id=cli-redrive-0 {2}action=would-requeue/);
+      expect(dry.stdout).toMatch(/Dry run: nothing changed/);
+      expect(JSON.parse((await dofs('--json', 'get', 'cli-redrive-0')).stdout)).toMatchObject({ status: 'FAILED' });
+
+      const result = await dofs('--json', 'redrive', '--failed');
+      expect(result.code).toBe(0);
+      const report = result.json<{ failed: Record<string, number>; audit: { order_id: string; action: string }[] }>();
+      expect(report.failed).toEqual({ candidates: 12, requeued: 12, skipped: 0 });
+      expect(report.audit.filter((entry) => entry.action === 'requeued').map((entry) => entry.order_id).sort()).toEqual(
+        Array.from({ length: 12 }, (_, index) => `cli-redrive-${index}`).sort(),
+      );
+      // The threshold is back at 1.0, so the second time round every order is fulfilled.
+      const statuses = await waitFor('every redriven order fulfilled', async () => {
+        const listed = (await dofs('--json', 'list', '--limit', '100')).json<{ orders: { order_id: string; status: string }[] }>();
+        const found = listed.orders.filter((order) => order.order_id.startsWith('cli-redrive-')).map((order) => order.status);
+        if (found.includes('FAILED')) throw new Error('a redriven order failed again at FAILURE_THRESHOLD=1');
+        return found.length === 12 && found.every((status) => status === 'FULFILLED') ? found : undefined;
+      }, 30_000);
+      expect(statuses).toEqual(Array(12).fill('FULFILLED'));
+      expect((await dofs('--json', 'get', 'cli-redrive-3')).json()).toMatchObject({ redrives: 1, last_failure: expect.stringContaining('FAILURE_THRESHOLD=0') });
+      expect((await dofs('failed')).stdout).not.toMatch(/cli-redrive-/);
     });
   });
 });

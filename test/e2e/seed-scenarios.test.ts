@@ -1,6 +1,6 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { request } from '../support/http';
-import { runtimeTables } from '../support/runtime-tables';
+import { orderQueueBacklog, runtimeTables } from '../support/runtime-tables';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { waitFor } from '../support/wait';
 
@@ -59,19 +59,30 @@ describe("The seed's scenarios on the local runtime", () => {
     });
 
     it('a resubmission: 200 with the current status and no second fulfillment; a different payload: 409', async () => {
+      type Stats = { invocations: Record<string, { count: number }>; requests: Record<string, Record<string, number>> };
+      const stats = async () => (await request(`${runtime.url}/_local/stats`)).body as Stats;
       const order = { order_id: 'order-dup', item: 'phone', quantity: 2 };
       expect((await request(`${runtime.url}/orders`, { method: 'POST', json: order })).status).toBe(202);
-      await waitForStatus(runtime, 'order-dup', 'FULFILLED');
+      const fulfilled = await waitForStatus(runtime, 'order-dup', 'FULFILLED');
+      await waitFor('order_queue drained', async () => ((await orderQueueBacklog(runtime.url)) === 0 ? true : undefined));
+      const before = await stats();
+
       const again = await request(`${runtime.url}/orders`, { method: 'POST', json: order });
       expect(again.status).toBe(200);
       expect(again.body).toEqual({ order_id: 'order-dup', status: 'FULFILLED' });
       const conflict = await request(`${runtime.url}/orders`, { method: 'POST', json: { ...order, quantity: 3 } });
       expect(conflict.status).toBe(409);
-      // Give a (wrong) second message time to arrive before counting fulfillments.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const fulfilled = runtime.logs().filter((l) => l.order_id === 'order-dup' && l.outcome === 'fulfilled');
-      expect(fulfilled).toHaveLength(1);
-      expect((await request(`${runtime.url}/orders/order-dup`)).body.quantity).toBe(2);
+
+      // A wrong second message would be on order_queue by now (the POST answers after the workflow
+      // enqueued); once nothing waits or is in flight, fulfill_order has seen whatever was sent.
+      await waitFor('order_queue drained', async () => ((await orderQueueBacklog(runtime.url)) === 0 ? true : undefined));
+      const after = await stats();
+      const fulfillOrder = 'dofs-local-fulfill_order';
+      expect((after.invocations[fulfillOrder]?.count ?? 0) - (before.invocations[fulfillOrder]?.count ?? 0)).toBe(0);
+      expect((after.requests.sqs?.SendMessage ?? 0) - (before.requests.sqs?.SendMessage ?? 0)).toBe(0);
+      // One transition, PENDING → FULFILLED, and nothing written to the order since.
+      expect(runtime.logs().filter((l) => l.function === 'fulfill_order' && l.order_id === 'order-dup').map((l) => l.outcome)).toEqual(['fulfilled']);
+      expect((await request(`${runtime.url}/orders/order-dup`)).body).toEqual(fulfilled);
     });
   });
 

@@ -1,15 +1,36 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
+
+interface RuntimeResources {
+  endpoints: { dynamodb: string; sqs: string };
+  resources: { ordersTable: string; failedOrdersTable: string; orderQueueUrl: string };
+}
+
+const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
+
+async function resourcesOf(baseUrl: string): Promise<RuntimeResources> {
+  const response = await fetch(`${baseUrl}/_local/resources`, { signal: AbortSignal.timeout(10_000) });
+  return (await response.json()) as RuntimeResources;
+}
 
 /** A document client on a running local runtime's DynamoDB, and its table names (from /_local/resources). */
 export async function runtimeTables(baseUrl: string) {
-  const response = await fetch(`${baseUrl}/_local/resources`, { signal: AbortSignal.timeout(10_000) });
-  const { endpoints, resources } = (await response.json()) as {
-    endpoints: { dynamodb: string };
-    resources: { ordersTable: string; failedOrdersTable: string };
-  };
-  const db = createDocumentClient(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-  );
+  const { endpoints, resources } = await resourcesOf(baseUrl);
+  const db = createDocumentClient(new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials: CREDENTIALS }));
   return { db, ordersTable: resources.ordersTable, failedOrdersTable: resources.failedOrdersTable };
+}
+
+/** Messages in a running local runtime's order_queue, waiting or in flight (received, not yet deleted). */
+export async function orderQueueBacklog(baseUrl: string): Promise<number> {
+  const { endpoints, resources } = await resourcesOf(baseUrl);
+  const sqs = new SQSClient({ region: 'us-east-1', endpoint: endpoints.sqs, credentials: CREDENTIALS });
+  try {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: resources.orderQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+  } finally {
+    sqs.destroy();
+  }
 }
