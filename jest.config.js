@@ -1,4 +1,5 @@
-// Jest projects, each runnable alone: `npx jest --selectProjects unit|integration|e2e|infra|reliability`.
+// Jest projects, each runnable alone: `npx jest --selectProjects unit|integration|e2e|reliability|infra|browser`.
+// `npm test` runs the first four (no terraform, moto or Chromium needed); `npm run test:all` runs all six.
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
@@ -30,9 +31,14 @@ module.exports = {
     project('e2e', { setupFilesAfterEnv: ['<rootDir>/test/support/runtime-cleanup.ts'] }),
     project('reliability', { setupFilesAfterEnv: ['<rootDir>/test/support/runtime-cleanup.ts'] }),
     project('infra', { setupFilesAfterEnv: ['<rootDir>/test/support/cdktf-matchers.ts'] }),
+    project('browser', { setupFilesAfterEnv: ['<rootDir>/test/support/runtime-cleanup.ts'] }),
   ],
+  // Most suites wait on child processes, timers and sockets rather than compute: two workers per core
+  // keep a 2-core machine busy (the fast suites take about half the time they take with one).
+  maxWorkers: '200%',
   // A test that never settles fails at its own deadline; this is only the last resort.
   testTimeout: 60_000,
-  // reports/junit.xml is what CodeBuild publishes as the build's test report.
+  // reports/junit*.xml is what CodeBuild publishes as the build's test report (a run that is not the
+  // whole suite names its own file with JEST_JUNIT_OUTPUT_NAME, so runs in one build don't overwrite).
   reporters: ['default', ['jest-junit', { outputDirectory: 'reports', outputName: 'junit.xml', addFileAttribute: 'true' }]],
 };

@@ -48,7 +48,7 @@ async function startEmulatorProcess() {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const nextLine = () =>
     new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
@@ -59,7 +59,7 @@ async function startEmulatorProcess() {
     endpoints: JSON.parse(first) as EmulatorEndpoints,
     cpuMs: async () => {
       const reply = nextLine();
-      child.stdin!.write('cpu\n');
+      child.stdin.write('cpu\n');
       return (JSON.parse(await reply) as { cpuMs: number }).cpuMs;
     },
     stop: async () => {

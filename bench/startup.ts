@@ -29,7 +29,7 @@ async function timeToReady(command: string, args: string[], timeoutMs = 30_000):
     return await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} not ready within ${timeoutMs} ms`)), timeoutMs);
       let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         if (/ready on http/.test(output)) {
           clearTimeout(timer);

@@ -57,7 +57,7 @@ export async function timeCommand(
         env: { ...process.env, NODE_OPTIONS: `--require ${reporter}`, DOFS_BENCH_PROCESS_LOG: log },
       });
       let stderr = '';
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.once('error', reject);
       child.once('close', (exitCode) => (exitCode === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${exitCode}: ${stderr.slice(-500)}`))));
     });

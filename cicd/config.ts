@@ -20,7 +20,7 @@ export interface CicdConfig {
 
 export function loadCicdConfig(env: Readonly<Record<string, string | undefined>> = process.env): CicdConfig {
   const problems: string[] = [];
-  const source = (env.DOFS_PIPELINE_SOURCE?.trim() || 'connection') as SourceMode;
+  const source = env.DOFS_PIPELINE_SOURCE?.trim() || 'connection';
   if (source !== 'connection' && source !== 'token') problems.push(`DOFS_PIPELINE_SOURCE must be "connection" or "token" (got "${source}")`);
   const prod = env.DOFS_PIPELINE_PROD?.trim() || 'false';
   if (prod !== 'true' && prod !== 'false') problems.push(`DOFS_PIPELINE_PROD must be "true" or "false" (got "${prod}")`);
@@ -28,7 +28,7 @@ export function loadCicdConfig(env: Readonly<Record<string, string | undefined>>
   const region = env.DOFS_REGION?.trim() || env.AWS_REGION?.trim() || 'us-east-1';
   return {
     region,
-    source,
+    source: source as SourceMode, // checked above: anything else is a problem thrown
     prodStage: prod === 'true',
     logRetentionDays: 30,
     artifactExpiryDays: 30,

@@ -6,7 +6,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { toDocumentStatement, type PolicyStatement } from '../stacks/access';
 import { boundaryVariable } from '../stacks/config';
@@ -214,8 +214,8 @@ export class CicdStack extends TerraformStack {
         owner: 'ThirdParty',
         provider: 'GitHub',
         configuration: {
-          Owner: Fn.element(Fn.split('/', repository.stringValue), 0),
-          Repo: Fn.element(Fn.split('/', repository.stringValue), 1),
+          Owner: Token.asString(Fn.element(Fn.split('/', repository.stringValue), 0)),
+          Repo: Token.asString(Fn.element(Fn.split('/', repository.stringValue), 1)),
           Branch: branch.stringValue,
           OAuthToken: token.stringValue,
           // The OAuth action has no push trigger in V2 pipelines; it polls.

@@ -5,12 +5,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ORDER_STATUSES, QUANTITY_MAX } from '../lambdas/shared/order';
 import { executions } from './commands/executions';
-import { failed } from './commands/failed';
+import { failed, type FailedOptions } from './commands/failed';
 import { get } from './commands/get';
-import { list } from './commands/list';
-import { load } from './commands/load';
-import { redrive } from './commands/redrive';
-import { submit } from './commands/submit';
+import { list, type ListOptions } from './commands/list';
+import { load, type LoadOptions } from './commands/load';
+import { redrive, type RedriveOptions } from './commands/redrive';
+import { submit, type SubmitOptions } from './commands/submit';
 import { CliError, EXIT } from './errors';
 import { Output } from './output';
 import { resolveTarget, type Target, type TargetOptions } from './target';
@@ -70,7 +70,7 @@ export function buildProgram(run: (action: (target: Target, out: Output) => Prom
     .option('--wait', 'wait for each order to be FULFILLED or FAILED (exit 1 unless all are FULFILLED)')
     .option('--timeout <seconds>', 'how long --wait waits', integer(1, 3600), 60)
     .addHelpText('after', '\nExamples:\n  npx dofs submit --item widget --quantity 2\n  npx dofs submit --file orders.json --wait')
-    .action((options, command: Command) => run((target, out) => submit(target, options, out), command));
+    .action((options: SubmitOptions, command: Command) => run((target, out) => submit(target, options, out), command));
 
   program
     .command('get')
@@ -83,13 +83,13 @@ export function buildProgram(run: (action: (target: Target, out: Output) => Prom
     .description('the most recently changed orders, optionally in one status')
     .addOption(new Option('--status <status>', 'only orders in this status').choices(ORDER_STATUSES))
     .option('--limit <n>', 'how many', integer(1, 1000), 20)
-    .action((options, command: Command) => run((target, out) => list(target, options, out), command));
+    .action((options: ListOptions, command: Command) => run((target, out) => list(target, options, out), command));
 
   program
     .command('failed')
     .description('rows of failed_orders, newest first, with the reason each order failed')
     .option('--limit <n>', 'how many', integer(1, 10_000), 20)
-    .action((options, command: Command) => run((target, out) => failed(target, options, out), command));
+    .action((options: FailedOptions, command: Command) => run((target, out) => failed(target, options, out), command));
 
   program
     .command('redrive')
@@ -103,7 +103,7 @@ export function buildProgram(run: (action: (target: Target, out: Output) => Prom
       'after',
       '\nOn AWS, order_dlq is redriven by an SQS message move task (to the queue the messages came from);\nlocally, message by message. Every order gets an audit line.\n\nExamples:\n  npx dofs redrive --failed --dry-run\n  npx dofs redrive --order-id ord-1 ord-2',
     )
-    .action((options, command: Command) => run((target, out) => redrive(target, options, out), command));
+    .action((options: RedriveOptions, command: Command) => run((target, out) => redrive(target, options, out), command));
 
   program
     .command('load')
@@ -113,7 +113,7 @@ export function buildProgram(run: (action: (target: Target, out: Output) => Prom
     .option('--failure-threshold <x>', 'FAILURE_THRESHOLD during the load, restored after (local runtime only)', fraction)
     .option('--prefix <prefix>', 'order_id prefix (default: load-<time>)')
     .option('--timeout <seconds>', 'how long to wait for final states after sending', integer(1, 3600), 120)
-    .action((options, command: Command) => run((target, out) => load(target, options, out), command));
+    .action((options: LoadOptions, command: Command) => run((target, out) => load(target, options, out), command));
 
   program
     .command('executions')

@@ -216,7 +216,7 @@ async function problemText(response: Response): Promise<string> {
 function wireForms(): void {
   const form = byId<HTMLFormElement>('submit-form');
   const result = byId('submit-result');
-  form.addEventListener('submit', async (event) => {
+  const submitOrder = async (event: SubmitEvent) => {
     event.preventDefault();
     const data = new FormData(form);
     const orderId = String(data.get('order_id') ?? '').trim() || `console-${crypto.randomUUID().slice(0, 8)}`;
@@ -229,11 +229,13 @@ function wireForms(): void {
       result.textContent = 'The runtime did not answer: is npm start still running?';
       result.className = 'error';
     }
-  });
+  };
+  // Each handler reports its own failures on the page and never rejects: nothing needs to wait for it.
+  form.addEventListener('submit', (event) => void submitOrder(event));
 
   const thresholdForm = byId<HTMLFormElement>('threshold-form');
   const thresholdResult = byId('threshold-result');
-  thresholdForm.addEventListener('submit', async (event) => {
+  const setThreshold = async (event: SubmitEvent) => {
     event.preventDefault();
     const value = Number(new FormData(thresholdForm).get('failure_threshold'));
     const response = await fetch('/_local/failure-threshold', {
@@ -247,7 +249,8 @@ function wireForms(): void {
         ? `FAILURE_THRESHOLD is now ${value}.`
         : `Not changed: ${await problemText(response)}`;
     thresholdResult.className = response?.ok ? 'ok' : 'error';
-  });
+  };
+  thresholdForm.addEventListener('submit', (event) => void setThreshold(event));
 }
 
 function connect(): void {

@@ -26,7 +26,7 @@ interposeAuthorization(dynamo.server, authorizer, (denial, operation) => (counte
 interposeAuthorization(sqs.server, authorizer, (denial, operation) => (counter.uncount('sqs', operation), logDenial(denial)));
 
 const send = (message: WorkerMessage) => port.postMessage(message);
-port.on('message', async (request: WorkerRequest) => {
+async function handle(request: WorkerRequest): Promise<void> {
   if (request.type === 'counts') return send({ type: 'counts', counts: counter.snapshot(), denials: authorizer.denials() });
   if (request.type === 'roles') {
     authorizer.setRoles(request.roles);
@@ -41,5 +41,8 @@ port.on('message', async (request: WorkerRequest) => {
   counter.close();
   send({ type: 'stopped' });
   port.close();
-});
+}
+// A rejection (an emulator that fails to close) stays unhandled on purpose: it ends this thread,
+// which the host sees as the worker's 'error'.
+port.on('message', (request: WorkerRequest) => void handle(request));
 send({ type: 'ready', dynamodb: dynamo.endpoint, sqs: sqs.endpoint });

@@ -22,7 +22,7 @@ export interface FunctionEnvironmentOptions {
 export function functionEnvironment(key: FunctionKey, options: FunctionEnvironmentOptions): Record<string, string> {
   const { functionName, region, role, endpoints, resolver, settings } = options;
   const declaration = FUNCTION_ACCESS[key];
-  const configured = Object.fromEntries(declaration.settings.flatMap((name) => (settings[name] === undefined ? [] : [[name, settings[name]!]])));
+  const configured = Object.fromEntries(declaration.settings.flatMap((name) => (settings[name] === undefined ? [] : [[name, settings[name]]])));
   return {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,

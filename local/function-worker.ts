@@ -48,11 +48,13 @@ try {
   port.postMessage({ type: 'init-error', error: serialize(error) } satisfies InvocationReply);
 }
 
-port.on('message', async ({ id, event, deadline }: InvocationRequest) => {
+async function invoke({ id, event, deadline }: InvocationRequest): Promise<void> {
   try {
     const result = await handler(event, createContext(deadline, randomUUID()));
     port.postMessage({ type: 'result', id, result } satisfies InvocationReply);
   } catch (error) {
     port.postMessage({ type: 'error', id, error: serialize(error) } satisfies InvocationReply);
   }
-});
+}
+// invoke() answers every request itself, the handler's failures included: nothing waits for it.
+port.on('message', (request: InvocationRequest) => void invoke(request));

@@ -5,7 +5,7 @@ import type { ConsoleAssets } from './console-assets';
 import type { ConsoleFeed } from './console-feed';
 import type { ExecutionHistory } from './executions';
 import { InvalidFaultError, MAX_FAULTS, parseFaultSpec, type ActiveFault, type FaultSpec, type KnownOperations } from './faults';
-import { BodyTooLargeError, readBody, sendJson } from './http-util';
+import { BodyTooLargeError, InvalidRequestTargetError, readBody, requestUrl, sendJson } from './http-util';
 import type { LocalFunction } from './lambda-host';
 
 /** API Gateway's own payload limit for HTTP APIs; the handler enforces the much smaller order limit. */
@@ -15,7 +15,7 @@ const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|[a-z0-9.+-]+\+json|xml|javascript|x-www-form-urlencoded))/i;
 
 export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   // Payload 2.0: header names in lower case, repeated headers joined with commas, and the cookies in a
   // `cookies` array of their own rather than a header (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
   const headers: Record<string, string> = {};
@@ -177,12 +177,12 @@ function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
  */
 export function createGateway(options: GatewayOptions): Server {
   const routes = localRoutes(options);
-  return createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // The runtime's own routes match the path as sent: URL parsing resolves dot segments, and
     // /orders/%2e%2e must stay the API's (a 400), not become the console at /.
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     try {
+      const url = requestUrl(req);
       // The console is for browsers (they ask for text/html); to an API client `/` stays the API's 404.
       const forBrowser = rawPath !== '/' || /\btext\/html\b/.test(String(req.headers.accept ?? ''));
       const local = forBrowser ? routes[`${req.method} ${rawPath}`] : undefined;
@@ -201,6 +201,7 @@ export function createGateway(options: GatewayOptions): Server {
       res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), 'content-length': payload.length });
       res.end(payload);
     } catch (error) {
+      if (error instanceof InvalidRequestTargetError) return sendJson(res, 400, { message: 'Bad Request', details: [{ field: 'path', message: error.message }] });
       if (error instanceof BodyTooLargeError) {
         return sendJson(res, 413, { message: 'Request Entity Too Large' }, { connection: 'close' });
       }
@@ -208,5 +209,7 @@ export function createGateway(options: GatewayOptions): Server {
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
       else res.end();
     }
-  });
+  };
+  // Nothing waits for handle(): everything it does is inside its try, and a failure answers 400 or 500.
+  return createServer((req, res) => void handle(req, res));
 }

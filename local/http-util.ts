@@ -20,6 +20,24 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/** A request target that is not a path (absolute-form `http://host/x`, or `*`): API Gateway takes only paths. */
+export class InvalidRequestTargetError extends Error {
+  constructor(readonly target: string) {
+    super(`request target ${JSON.stringify(target.slice(0, 100))} is not a path`);
+    this.name = 'InvalidRequestTargetError';
+  }
+}
+
+/**
+ * The request's URL. The target is read as a path on this host: `new URL('//x', base)` would read `//x`
+ * as a host name (and `//` alone throws), where a server reads an empty first path segment.
+ */
+export function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) throw new InvalidRequestTargetError(target);
+  return new URL(`http://localhost${target}`);
+}
+
 export function sendJson(res: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
   res.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });

@@ -105,6 +105,7 @@ class ExecutionEnvironment {
   }
 
   /** Set while the host ends the thread itself (retire, stop), so the exit is not a crash. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-private-class-members -- read in static start() (typescript-eslint#12189)
   private ending = false;
 
   /** Runs one invocation; past its timeout it fails with Sandbox.Timedout and a late answer is dropped. */

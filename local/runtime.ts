@@ -142,9 +142,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       { validator: invokeAsStateMachine('validator'), orderStorage: invokeAsStateMachine('order_storage') },
       new SQSClient({ ...asRole(roles.stateMachine), endpoint: sqsEmulator.endpoint }),
     );
-    const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history, (transitions, ms) =>
-      stats.recordExecution(transitions, ms),
-    );
+    const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history, {
+      observe: (transitions, ms) => stats.recordExecution(transitions, ms),
+    });
     const sfnApi = createSfnApiServer(stateMachine, authorizer, logDenial);
     const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
     stoppers.push(() => close(sfnApi));

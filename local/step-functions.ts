@@ -34,20 +34,32 @@ function orderIdOf(input: unknown): string | undefined {
   return typeof orderId === 'string' ? orderId.slice(0, 64) : undefined;
 }
 
+export interface LocalStateMachineOptions {
+  /** Told of each execution's billed transitions and duration (the runtime's stats). */
+  readonly observe?: (transitions: number, durationMs: number) => void;
+  /**
+   * Milliseconds each Retry waits, by state name, instead of the definition's backoff: for tests that
+   * exercise retries without waiting them out. The runtime never sets it (the deployed backoff runs).
+   */
+  readonly retryIntervalOverrides?: Record<string, number>;
+}
+
 /**
  * An Express state machine run by aws-local-stepfunctions: the same definition that deploys, with its
  * Task states overridden by local handlers (the Lambda bundles, and an SQS send to fauxqs).
  */
 export class LocalStateMachine {
   private readonly machine: StateMachine;
+  private readonly observe: (transitions: number, durationMs: number) => void;
 
   constructor(
     definition: Record<string, unknown>,
     private readonly taskHandlers: Record<string, TaskHandler>,
     readonly stateMachineArn: string,
     private readonly history: ExecutionHistory,
-    private readonly observe: (transitions: number, durationMs: number) => void = () => undefined,
+    private readonly options: LocalStateMachineOptions = {},
   ) {
+    this.observe = options.observe ?? (() => undefined);
     // Not validated again here: the definition comes from topology/workflow.ts, which the unit tests
     // validate with this same library (asl-validator) and terraform validates against AWS's rules;
     // compiling the ASL schema would add a third of a second to every `npm start` (bench/README.md).
@@ -68,7 +80,10 @@ export class LocalStateMachine {
     };
     this.history.add(record);
 
-    const execution = this.machine.run(parsed, { overrides: { taskResourceLocalHandlers: this.taskHandlers } });
+    const { retryIntervalOverrides } = this.options;
+    const execution = this.machine.run(parsed, {
+      overrides: { taskResourceLocalHandlers: this.taskHandlers, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
+    });
     const recording = this.record(execution.eventLogs, record);
     const base = { executionArn, stateMachineArn: this.stateMachineArn, name, startDate: startDate / 1000, input };
     let result: Omit<SyncExecutionResult, 'billingDetails'> & Partial<Pick<SyncExecutionResult, 'billingDetails'>>;

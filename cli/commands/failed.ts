@@ -1,8 +1,12 @@
 import { cell, table, type Output } from '../output';
 import type { Target } from '../target';
 
+export interface FailedOptions {
+  limit: number;
+}
+
 /** Rows of failed_orders, newest first, with the reason each order failed. */
-export async function failed(target: Target, options: { limit: number }, out: Output): Promise<void> {
+export async function failed(target: Target, options: FailedOptions, out: Output): Promise<void> {
   const { failedOrders } = await target.open();
   const rows = await failedOrders.listNewestFirst(options.limit);
   out.result({ failed_orders: rows }, () =>

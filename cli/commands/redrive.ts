@@ -2,6 +2,7 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
+  type ListMessageMoveTasksCommandOutput,
   ReceiveMessageCommand,
   SendMessageCommand,
   StartMessageMoveTaskCommand,
@@ -73,14 +74,35 @@ async function moveLocally(stores: Stores, limit: number, out: Output, entries: 
   return moved;
 }
 
+type MoveTask = NonNullable<ListMessageMoveTasksCommandOutput['Results']>[number];
+
+/**
+ * Which of a queue's listed move tasks is the one we started. SQS returns a task's TaskHandle only while
+ * it is RUNNING, and runs one task per queue at a time (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListMessageMoveTasksResultEntry.html,
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html):
+ * so ours is the one with our handle, or, once it has ended, the one that started when ours did; if it
+ * ended before we ever saw it, the earliest task that was not listed before we started ours.
+ */
+export function findOwnMoveTask(results: MoveTask[], taskHandle: string | undefined, seen: { startedAt?: number; before: Set<number> }): MoveTask | undefined {
+  const running = results.find((task) => taskHandle !== undefined && task.TaskHandle === taskHandle);
+  if (running) {
+    seen.startedAt = running.StartedTimestamp;
+    return running;
+  }
+  if (seen.startedAt !== undefined) return results.find((task) => task.StartedTimestamp === seen.startedAt);
+  const started = results.filter((task) => task.StartedTimestamp !== undefined && !seen.before.has(task.StartedTimestamp));
+  return started.sort((a, b) => a.StartedTimestamp! - b.StartedTimestamp!)[0];
+}
+
 /** On AWS: a message move task back to the queue the messages came from, waited for. */
 async function moveOnAws(stores: Stores, timeoutSeconds: number, out: Output, entries: AuditEntry[]): Promise<number> {
   const { sqs, resources } = stores;
+  const list = async () => (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: resources.orderDlqArn, MaxResults: 10 }))).Results ?? [];
+  const seen = { before: new Set((await list()).flatMap((task) => (task.StartedTimestamp === undefined ? [] : [task.StartedTimestamp]))) } as { startedAt?: number; before: Set<number> };
   const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: resources.orderDlqArn }));
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: resources.orderDlqArn, MaxResults: 1 }));
-    const task = Results.find((result) => result.TaskHandle === TaskHandle) ?? Results[0];
+    const task = findOwnMoveTask(await list(), TaskHandle, seen);
     if (task && task.Status !== 'RUNNING') {
       const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
       audit(out, entries, { source: 'order_dlq', order_id: undefined, action: 'move-task', detail: `status=${task.Status} moved=${moved}${task.FailureReason ? ` reason=${task.FailureReason}` : ''}` });
@@ -88,7 +110,10 @@ async function moveOnAws(stores: Stores, timeoutSeconds: number, out: Output, en
       return moved;
     }
     if (Date.now() > deadline) {
-      throw new OperationFailedError(`The message move task is still running after ${timeoutSeconds} s.`, `It goes on without us; check it with \`aws sqs list-message-move-tasks --source-arn ${resources.orderDlqArn}\`.`);
+      throw new OperationFailedError(
+        task ? `The message move task is still running after ${timeoutSeconds} s.` : `The message move task started, but SQS did not list it within ${timeoutSeconds} s.`,
+        `It goes on without us; check it with \`aws sqs list-message-move-tasks --source-arn ${resources.orderDlqArn}\`.`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }

@@ -3,7 +3,7 @@ import { processSqsBatch } from '../shared/batch';
 import type { Clock } from '../shared/clock';
 import { MalformedMessageError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { parseOrderMessage } from '../shared/order-message';
+import { malformedMessageTrace, parseOrderMessage } from '../shared/order-message';
 import type { FailedOrderRepository, OrderRepository } from '../shared/order-repository';
 
 export interface DlqHandlerDeps {
@@ -26,13 +26,10 @@ export function createDlqHandler({ orders, failedOrders, clock, logger }: DlqHan
     try {
       message = parseOrderMessage(record);
     } catch (error) {
-      // Nothing to attribute it to, and redelivery cannot fix it: log it (escaped, bounded) and drop it.
+      // No order to attribute it to, and redelivery cannot fix it: log all of it (the trace an operator
+      // replays it from) and drop it. fulfill_order logged each of its receives the same way.
       if (!(error instanceof MalformedMessageError)) throw error;
-      logger.error('malformed message on order_dlq dropped', {
-        outcome: 'dropped',
-        message_id: record.messageId,
-        body_preview: record.body.slice(0, 200),
-      });
+      logger.error('malformed message on order_dlq dropped', { outcome: 'dropped', ...malformedMessageTrace(record, error) });
       return;
     }
     const orderId = message.order_id;

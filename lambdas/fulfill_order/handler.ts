@@ -1,9 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processSqsBatch } from '../shared/batch';
 import type { Clock } from '../shared/clock';
-import { SimulatedFulfillmentError } from '../shared/errors';
+import { MalformedMessageError, SimulatedFulfillmentError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { parseOrderMessage } from '../shared/order-message';
+import { malformedMessageTrace, parseOrderMessage } from '../shared/order-message';
 import type { OrderRepository } from '../shared/order-repository';
 
 export interface FulfillOrderDeps {
@@ -26,7 +26,15 @@ export function createFulfillOrderHandler(deps: FulfillOrderDeps) {
   const random = deps.random ?? Math.random;
 
   async function fulfill(record: SQSRecord): Promise<void> {
-    const order = parseOrderMessage(record);
+    let order;
+    try {
+      order = parseOrderMessage(record);
+    } catch (error) {
+      // Retrying cannot fix it, but SQS's redrive is what sets it aside (on order_dlq, after the same
+      // receives as any failure): fail it, and log all of it each time.
+      if (error instanceof MalformedMessageError) logger.error('malformed message on order_queue', { outcome: 'malformed', ...malformedMessageTrace(record, error) });
+      throw error;
+    }
     const receiveCount = Number(record.attributes.ApproximateReceiveCount);
     const log = { order_id: order.order_id, receive_count: receiveCount };
 

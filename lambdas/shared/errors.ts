@@ -66,9 +66,9 @@ export class SimulatedFulfillmentError extends DofsError {
   }
 }
 
-/** A queue message whose body is not an order reference: retrying cannot fix it. */
+/** A queue message whose body is not an order: retrying cannot fix it. `problem` says what is wrong. */
 export class MalformedMessageError extends DofsError {
-  constructor(readonly messageId: string, problem: string) {
+  constructor(readonly messageId: string, readonly problem: string) {
     super('MalformedMessageError', `message ${messageId}: ${problem}`);
   }
 }

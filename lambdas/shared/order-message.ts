@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { MalformedMessageError } from './errors';
+import { MalformedMessageError, ValidationError } from './errors';
 import { parseOrder, type OrderMessage } from './order';
 
 /** Reads the order carried by an order_queue / order_dlq message. */
@@ -7,12 +8,28 @@ export function parseOrderMessage(record: Pick<SQSRecord, 'messageId' | 'body'>)
   let body: unknown;
   try {
     body = JSON.parse(record.body);
-  } catch {
-    throw new MalformedMessageError(record.messageId, 'body is not JSON');
+  } catch (error) {
+    throw new MalformedMessageError(record.messageId, `body is not JSON (${(error as Error).message})`);
   }
   try {
     return parseOrder(body);
-  } catch {
-    throw new MalformedMessageError(record.messageId, 'body is not an order');
+  } catch (error) {
+    const fields = error instanceof ValidationError ? error.details.map((d) => `${d.field} ${d.message}`).join('; ') : 'unreadable';
+    throw new MalformedMessageError(record.messageId, `body is not an order: ${fields}`);
   }
+}
+
+/**
+ * What a log line carries of a malformed message, so that it can be found and replayed: its id, what
+ * is wrong, and the whole body with its size and SHA-256 (to match it even where a log line is cut).
+ */
+export function malformedMessageTrace(record: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>, error: MalformedMessageError) {
+  return {
+    message_id: record.messageId,
+    receive_count: Number(record.attributes.ApproximateReceiveCount),
+    problem: error.problem,
+    body_bytes: Buffer.byteLength(record.body, 'utf8'),
+    body_sha256: createHash('sha256').update(record.body, 'utf8').digest('hex'),
+    body: record.body,
+  };
 }

@@ -11,6 +11,7 @@ export const QUANTITY_MIN = 1;
 export const QUANTITY_MAX = 1000;
 
 // C0/C1 control characters: never a legitimate part of an item name, and a classic log-injection vector.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 // Text SQS cannot carry (U+FFFE, U+FFFF) and text that is not Unicode at all (unpaired surrogates, which
 // DynamoDB cannot store as UTF-8): accepting them would store an order that can never be enqueued.

@@ -116,7 +116,11 @@ describe('dofs command line', () => {
     it('runs a load with a failure threshold, reports the summary, and restores the threshold', async () => {
       const result = await dofs('--json', 'load', '--orders', '12', '--concurrency', '4', '--failure-threshold', '0', '--prefix', 'cli-load');
       expect(result.code).toBe(0);
-      const summary = result.json<Record<string, any>>();
+      const summary = result.json<{
+        outcome: Record<string, number>;
+        throughput: { submitted_per_second: number };
+        latency_ms: { post: { p50: number; p90: number; p99: number; max: number } };
+      }>();
       expect(summary.outcome).toEqual({ accepted: 12, duplicate: 0, refused: 0, errors: 0, fulfilled: 0, failed: 12, unfinished: 0 });
       expect(summary.throughput.submitted_per_second).toBeGreaterThan(0);
       expect(summary.latency_ms.post).toEqual({ p50: expect.any(Number), p90: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) });

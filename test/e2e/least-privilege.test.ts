@@ -73,9 +73,9 @@ describe('Each function runs alone, with its own environment', () => {
 
   it('keeps functions apart: what one leaves in its globals another never sees', async () => {
     const [first, second] = await Promise.all([load('validator'), load('order_storage')]);
-    await first!.invoke({ mark: 'validator was here' });
-    expect(((await second!.invoke({})) as { sharedMark?: string }).sharedMark).toBeUndefined();
-    expect(((await first!.invoke({})) as { sharedMark?: string }).sharedMark).toBe('validator was here');
+    await first.invoke({ mark: 'validator was here' });
+    expect(((await second.invoke({})) as { sharedMark?: string }).sharedMark).toBeUndefined();
+    expect(((await first.invoke({})) as { sharedMark?: string }).sharedMark).toBe('validator was here');
   });
 
   it('fails the invocations of an environment that crashed with Runtime.ExitError, and starts a fresh one for the next', async () => {

@@ -9,6 +9,16 @@ import { runtimeTables } from '../support/runtime-tables';
 import { runRuntimeToExit, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { waitFor } from '../support/wait';
 
+/** True while a pid is taken: a running process or a zombie not yet reaped (signal 0 checks, sends nothing). */
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('The local runtime (npm start)', () => {
   describe('serving', () => {
     let runtime: RuntimeProcess;
@@ -30,11 +40,23 @@ describe('The local runtime (npm start)', () => {
       ['a non-JSON content type', 'POST', '/orders', 'order_id=a', { 'content-type': 'text/plain' }, 415],
       ['a body over the limit', 'POST', '/orders', JSON.stringify({ item: 'x'.repeat(20_000) }), { 'content-type': 'application/json' }, 413],
       ['an impossible order_id', 'GET', '/orders/..%2F..%2Fetc', undefined, {}, 400],
+      // `//` once threw in URL parsing and ended the runtime.
+      ['a path of empty segments', 'GET', '//', undefined, {}, 404],
+      ['an order path with an empty segment', 'GET', '//orders//x', undefined, {}, 404],
     ])('answers %s with a JSON error and no stack trace', async (_, method, path, body, headers, status) => {
       const response = await request(`${runtime.url}${path}`, { method, body, headers });
       expect(response.status).toBe(status);
       expect(response.body).toHaveProperty('error');
       expect(JSON.stringify(response.body)).not.toMatch(/at \S+ \(|\.mjs|node_modules|Error:/);
+    });
+
+    it('answers a request target that is not a path with a JSON 400, and keeps serving', async () => {
+      const port = new URL(runtime.url).port;
+      for (const target of ['http://evil.example/orders', '*']) {
+        const response = await rawRequest(port, target, { method: 'GET' });
+        expect([target, response.status, response.body]).toEqual([target, 400, expect.objectContaining({ details: [expect.objectContaining({ field: 'path' })] })]);
+      }
+      expect((await request(`${runtime.url}/health`)).status).toBe(200);
     });
 
     it('serves the console to a browser at / and the API\'s JSON 404 to any other client', async () => {
@@ -131,7 +153,8 @@ describe('The local runtime (npm start)', () => {
       await request(`${first.url}/orders`, { method: 'POST', json: { order_id: 'keep-1', item: 'mug', quantity: 3 } });
       await waitFor('keep-1 fulfilled', async () => ((await request(`${first.url}/orders/keep-1`)).body.status === 'FULFILLED' ? true : undefined));
       expect(await first.stop('SIGINT')).toBe(0);
-      expect(first.stdout.at(-1)).toMatch(/stopping \(SIGINT\)/);
+      // Its own line (a function thread's last log line may still come through after it).
+      expect(first.stdout.filter((line) => !line.startsWith('{'))).toContainEqual(expect.stringMatching(/stopping \(SIGINT\)/));
 
       const second = await startRuntimeProcess({ DOFS_DATA_DIR: dataDir });
       try {
@@ -155,7 +178,7 @@ describe('The local runtime (npm start)', () => {
       }
     });
 
-    it('starts when launched within 100 ms of a SIGKILL to its whole process group, and loses no acknowledged order', async () => {
+    it('starts when launched right after a SIGKILL to its whole process group, before the old one is reaped, and loses no acknowledged order', async () => {
       const env = { DOFS_DATA_DIR: dataDir, FAILURE_THRESHOLD: '1.0' };
       const first = await startRuntimeProcess(env, { processGroup: true });
       const ids = Array.from({ length: 20 }, (_, index) => `crash-now-${index}`);
@@ -164,14 +187,14 @@ describe('The local runtime (npm start)', () => {
       );
       expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 202));
 
-      const killedAt = performance.now();
       first.crash();
-      // Spawned synchronously: the old runtime is not reaped yet, and its fulfillments may be mid-flight.
+      // Spawned synchronously, before this process's event loop can reap the old runtime: its pid is still
+      // taken (a zombie at best) while the new one starts, and its fulfillments may be mid-flight.
       const restarting = startRuntimeProcess(env, { processGroup: true });
-      const restartAfterMs = performance.now() - killedAt;
+      const oldPidTakenAtRestart = pidExists(first.child.pid!);
       const second = await restarting;
       try {
-        expect(restartAfterMs).toBeLessThan(100);
+        expect(oldPidTakenAtRestart).toBe(true);
         const statuses = await waitFor('every acknowledged order fulfilled after the restart', async () => {
           const found = await Promise.all(ids.map(async (id) => (await request(`${second.url}/orders/${id}`)).body.status as string));
           return found.every((status) => status === 'FULFILLED') ? found : undefined;
@@ -191,7 +214,7 @@ describe('The local runtime (npm start)', () => {
       });
       try {
         let output = '';
-        holder.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        holder.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
         const pid = await waitFor('the first runtime ready', async () => (/ready on/.test(output) ? Number(/^pid (\d+)$/m.exec(output)?.[1]) : undefined));
         process.kill(pid, 'SIGKILL');
         await waitFor(`pid ${pid} a zombie`, async () => (execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('Z') ? true : undefined));

@@ -7,7 +7,7 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSC
 import { as, DEPLOY_DEV, deployStage, DEV_STATE_KEY, KEYS, ok, ROLES, startFixture, STATE_BUCKET, type Fixture } from '../support/deploy-fixture';
 import { ACCOUNT } from '../support/iam-enforcer';
 import { readStack } from '../support/synth';
-import { motoTools, terraform } from '../support/terraform';
+import { requireMoto, terraform } from '../support/terraform';
 import { waitFor } from '../support/wait';
 
 /**
@@ -16,10 +16,9 @@ import { waitFor } from '../support/wait';
  * make is authorized against those roles' policies and boundaries before moto sees it
  * (test/support/iam-enforcer.ts). State is in moto's S3, under each stack's own key.
  */
-const tools = motoTools();
-const suite = tools.available ? describe : describe.skip;
+requireMoto();
 
-suite('dofs-dev deployed by the CI roles with IAM enforced (moto)', () => {
+describe('dofs-dev deployed by the CI roles with IAM enforced (moto)', () => {
   let fixture: Fixture;
   beforeAll(async () => {
     fixture = await startFixture();
@@ -129,7 +128,7 @@ suite('dofs-dev deployed by the CI roles with IAM enforced (moto)', () => {
     const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.order_dlq_url!.value, AttributeNames: ['RedriveAllowPolicy'] }));
     expect(JSON.parse(dlq.Attributes!.RedriveAllowPolicy!)).toMatchObject({ redrivePermission: 'byQueue' });
     const machine = await new SFNClient(client).send(new DescribeStateMachineCommand({ stateMachineArn: outputs.state_machine_arn!.value }));
-    expect(JSON.parse(machine.definition!).StartAt).toBe('ValidateOrder');
+    expect((JSON.parse(machine.definition!) as { StartAt: string }).StartAt).toBe('ValidateOrder');
     expect(fixture.moto.answeredByProxy).toContain('AWSStepFunctions.ValidateStateMachineDefinition');
   }
 });

@@ -1,9 +1,8 @@
 import { as, DEPLOY_DEV, KEYS, startFixture, type Fixture } from '../support/deploy-fixture';
 import { readStack } from '../support/synth';
-import { motoTools, terraform } from '../support/terraform';
+import { requireMoto, terraform } from '../support/terraform';
 
-const tools = motoTools();
-const suite = tools.available ? describe : describe.skip;
+requireMoto();
 
 /**
  * A sample per service of the deploy role's grants: with that one action taken out of its policy, an
@@ -28,7 +27,7 @@ const SAMPLES: readonly { action: string; type: string; name: RegExp }[] = [
   { action: 's3:PutObject', type: 'aws_dynamodb_table', name: /^tables_orders_/ },
 ];
 
-suite("The deploy role's grants, one removed at a time (moto)", () => {
+describe("The deploy role's grants, one removed at a time (moto)", () => {
   let fixture: Fixture;
   beforeAll(async () => {
     fixture = await startFixture();

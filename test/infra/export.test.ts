@@ -2,18 +2,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TerraformJson } from '../support/synth';
-import { describeTerraform, runProcess, terraform, terraformTools } from '../support/terraform';
+import { describeTerraform, runProcess, terraform, requireTerraform } from '../support/terraform';
 import { checkout } from '../support/checkout';
 
-const tools = terraformTools();
-const suite = tools.available ? describe : describe.skip;
+requireTerraform();
 
 /** `npm run export:terraform -- <dir>`, in a fresh checkout (the export builds). */
 function exportTo(project: string, dir: string) {
   return runProcess('npm', ['run', 'export:terraform', '--', dir], { cwd: project, timeoutMs: 120_000 });
 }
 
-suite('npm run export:terraform', () => {
+describe('npm run export:terraform', () => {
   let dir: string;
   let project: string;
   beforeAll(() => {

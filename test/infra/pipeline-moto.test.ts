@@ -4,12 +4,11 @@ import { parse } from 'yaml';
 import { checkout } from '../support/checkout';
 import { MOTO_UNSUPPORTED, motoTargets, startMoto, type Moto } from '../support/moto';
 import { readStack, removeSynthDir, synthToDir } from '../support/synth';
-import { describeTerraform, motoTools, runProcess, terraform, terraformEnv } from '../support/terraform';
+import { describeTerraform, requireMoto, runProcess, terraform, terraformEnv } from '../support/terraform';
 
-const tools = motoTools();
-const suite = tools.available ? describe : describe.skip;
+requireMoto();
 
-suite('The pipeline against moto', () => {
+describe('The pipeline against moto', () => {
   let moto: Moto;
   beforeAll(async () => {
     moto = await startMoto();

@@ -1,10 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeSynthDir, synthToDir } from '../support/synth';
-import { describeTerraform, terraform, terraformTools } from '../support/terraform';
+import { describeTerraform, terraform, requireTerraform } from '../support/terraform';
 
-const tools = terraformTools();
-const suite = tools.available ? describe : describe.skip;
+requireTerraform();
 
 // Every optional part switched on, so it is validated too; the default variants are synthesized alike.
 const VARIANTS: Record<string, Record<string, string>> = {
@@ -21,7 +20,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
   },
 };
 
-suite.each(Object.entries(VARIANTS))('terraform init (offline, from the plugin mirror) and validate: %s', (_, env) => {
+describe.each(Object.entries(VARIANTS))('terraform init (offline, from the plugin mirror) and validate: %s', (_, env) => {
   let outdir: string;
   beforeAll(() => {
     outdir = synthToDir(env);

@@ -43,7 +43,8 @@ describe('dofs redrive (emulators)', () => {
     return json ? (JSON.parse(printed.join('')) as { audit: AuditEntry[]; dlq: { messages: number; moved: number }; failed: Record<string, number> }) : undefined;
   };
 
-  beforeAll(async () => {
+  // Each test has its own tables and queues: what one leaves on order_queue is not another's.
+  beforeEach(async () => {
     aws = await createTestAws(30);
     orders = new OrderRepository(aws.db, aws.resources.ordersTable);
     failedOrders = new FailedOrderRepository(aws.db, aws.resources.failedOrdersTable);

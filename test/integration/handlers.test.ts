@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createDlqHandler } from '../../lambdas/dlq_handler/handler';
 import { createFulfillOrderHandler } from '../../lambdas/fulfill_order/handler';
 import { createOrderStorageHandler } from '../../lambdas/order_storage/handler';
@@ -105,9 +106,23 @@ describe('Handlers against dynalite', () => {
       await expect(handler(sqsEvent(sqsRecord(order, 'm')))).resolves.toEqual({ batchItemFailures: [] });
     });
 
-    it('reports a malformed message as a failure, so it ends on the DLQ', async () => {
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock, logger: silentLogger() });
-      await expect(handler(sqsEvent(sqsRecord('not json', 'm')))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
+    it('reports a malformed message as a failure, so it ends on the DLQ, and logs what is wrong and all of it', async () => {
+      const { logger, lines } = captureLogger();
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock, logger });
+      const body = JSON.stringify({ order_id: 'm-1', item: 'x'.repeat(300), quantity: 0 });
+      await expect(handler(sqsEvent(sqsRecord(body, 'm', 2)))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: 'ERROR',
+          outcome: 'malformed',
+          message_id: 'm',
+          receive_count: 2,
+          problem: 'body is not an order: item must be at most 200 characters; quantity must be at least 1',
+          body,
+          body_bytes: body.length,
+          body_sha256: createHash('sha256').update(body).digest('hex'),
+        }),
+      ]);
     });
   });
 
@@ -147,12 +162,12 @@ describe('Handlers against dynalite', () => {
       expect(await failedOrders.get(order.order_id)).toMatchObject({ item: 'laptop', quantity: 1, attempts: 0 });
     });
 
-    it('acknowledges a malformed message with an escaped, bounded log line', async () => {
+    it('acknowledges a malformed message with one log line holding all of it, escaped', async () => {
       const { logger, lines } = captureLogger();
       const handler = createDlqHandler({ orders, failedOrders, clock, logger });
-      await expect(handler(sqsEvent(sqsRecord(`{"x":"\u001b[31m${'y'.repeat(500)}`, 'd')))).resolves.toEqual({ batchItemFailures: [] });
-      expect(lines).toEqual([expect.objectContaining({ outcome: 'dropped', message_id: 'd' })]);
-      expect(String(lines[0]!.body_preview).length).toBe(200);
+      const body = `{"x":"\u001b[31m${'y'.repeat(1_000)}`;
+      await expect(handler(sqsEvent(sqsRecord(body, 'd', 4)))).resolves.toEqual({ batchItemFailures: [] });
+      expect(lines).toEqual([expect.objectContaining({ outcome: 'dropped', message_id: 'd', receive_count: 4, body, problem: expect.stringMatching(/^body is not JSON \(/) })]);
     });
   });
 });

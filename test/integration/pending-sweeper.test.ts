@@ -76,7 +76,7 @@ describe('pending_sweeper (dynalite by_status index, fauxqs)', () => {
               const sent = await target.send(new SendMessageBatchCommand({ ...command.input, Entries: rest }));
               return { ...sent, Failed: [...(sent.Failed ?? []), { Id: first!.Id, SenderFault: false, Code: 'RequestThrottled' }] };
             }
-          : Reflect.get(target, key),
+          : (Reflect.get(target, key) as unknown),
     });
     const error = await sweeper(NOW, flaky)({}).then(() => undefined, (thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(SweepIncompleteError);

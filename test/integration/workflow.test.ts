@@ -37,13 +37,15 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
   /** SendMessage calls still to fail: the enqueue step's SQS faults. */
   let failingSends = 0;
 
-  beforeAll(async () => {
+  // Each test has its own tables and queues: what one leaves on order_queue is not another's.
+  beforeEach(async () => {
+    failingSends = 0;
     aws = await createTestAws();
     const orders = new OrderRepository(aws.db, aws.resources.ordersTable);
     const clock = () => new Date().toISOString();
     const tasks = createWorkflowTasks(
       {
-        validator: asLambda(createValidatorHandler() as never),
+        validator: asLambda(createValidatorHandler()),
         orderStorage: asLambda(createOrderStorageHandler({ orders, clock, logger: silentLogger() })),
       },
       new Proxy(aws.sqs, {
@@ -56,7 +58,7 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
                 }
                 return target.send(command);
               }
-            : Reflect.get(target, key),
+            : (Reflect.get(target, key) as unknown),
       }),
     );
     const definition = buildOrderWorkflow({
@@ -65,7 +67,9 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
       orderQueueUrl: aws.resources.orderQueueUrl,
     });
     history = new ExecutionHistory();
-    server = createSfnApiServer(new LocalStateMachine(definition, tasks, ARN, history));
+    // The retries themselves run as deployed; only their waits (1, 2, 4 s with jitter) are cut short.
+    const retryIntervalOverrides = { [S.validate]: 5, [S.store]: 5, [S.enqueue]: 5 };
+    server = createSfnApiServer(new LocalStateMachine(definition, tasks, ARN, history, { retryIntervalOverrides }));
     const port = await listen(server, 0, '127.0.0.1');
     const sfn = new SFNClient({
       region: 'us-east-1',
@@ -75,13 +79,13 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
     });
     workflow = new StepFunctionsOrderWorkflow(sfn, ARN);
   });
-  afterAll(() => close(server));
+  afterEach(() => close(server));
 
   it('accepts a new order, stores it and puts exactly it on order_queue', async () => {
     const order = { order_id: 'wf-new', item: 'laptop', quantity: 2 };
     await expect(workflow.submit(order)).resolves.toEqual({ kind: 'accepted', orderId: 'wf-new', status: 'PENDING', duplicate: false });
     const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.resources.orderQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    expect(Messages.map((m) => JSON.parse(m.Body ?? ''))).toEqual([order]);
+    expect(Messages.map((m) => JSON.parse(m.Body ?? '') as unknown)).toEqual([order]);
   });
 
   it('fails an invalid order at the validation state with every bad field, storing nothing', async () => {
@@ -108,8 +112,8 @@ describe('Order workflow through the Step Functions API (aws-local-stepfunctions
     // a duplicate, enqueues it at once.
     await expect(workflow.submit(order)).resolves.toEqual({ kind: 'accepted', orderId: 'wf-sqs-down', status: 'PENDING', duplicate: true });
     const received = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.resources.orderQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    expect((received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '').order_id)).toContain('wf-sqs-down');
-  }, 30_000);
+    expect((received.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '') as { order_id: string }).order_id)).toContain('wf-sqs-down');
+  });
 
   it('answers a duplicate with its status and a different payload with a conflict', async () => {
     const order = { order_id: 'wf-dup', item: 'phone', quantity: 1 };

@@ -1,6 +1,7 @@
 import { pendingSweepTiming } from '../../topology/recovery';
 import { WORKFLOW_STATES } from '../../topology/workflow';
 import { request } from '../support/http';
+import { queueBacklog } from '../support/runtime-tables';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { waitFor } from '../support/wait';
 
@@ -52,8 +53,12 @@ describe('An order stored while order_queue refuses messages', () => {
       100,
     );
     expect(order).toMatchObject({ order_id: 'outage-1', item: 'umbrella', quantity: 2 });
-    const fulfillments = runtime.logs().filter((line) => line.order_id === 'outage-1' && line.outcome === 'fulfilled');
-    expect(fulfillments).toHaveLength(1);
+    // fulfill_order's log line comes through its thread's stdout, a moment after the row changed; once
+    // it is there and nothing waits on order_queue, no second fulfillment can follow.
+    const fulfilledLines = () => runtime.logs().filter((line) => line.order_id === 'outage-1' && line.outcome === 'fulfilled');
+    await waitFor("fulfill_order's log line", async () => (fulfilledLines().length > 0 ? true : undefined));
+    await waitFor('order_queue drained', async () => ((await queueBacklog(runtime.url)) === 0 ? true : undefined));
+    expect(fulfilledLines()).toHaveLength(1);
     expect(runtime.logs().filter((line) => line.message === 'pending orders swept' && Number(line.redriven) > 0)).not.toHaveLength(0);
   }, 90_000);
 });

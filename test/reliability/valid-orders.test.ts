@@ -84,7 +84,7 @@ describe(`Every order the schema accepts goes end to end (${BATCHES} batches of 
     const settled = await waitFor(
       `all ${ids.length} orders FULFILLED or FAILED`,
       async () => {
-        const found = await Promise.all(ids.map(async (id) => (await request(`${runtime.url}/orders/${id}`)).body as Record<string, unknown>));
+        const found = await Promise.all(ids.map(async (id) => (await request(`${runtime.url}/orders/${id}`)).body));
         return found.every((o) => o.status === 'FULFILLED' || o.status === 'FAILED') ? found : undefined;
       },
       pick(60_000, 600_000),

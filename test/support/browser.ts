@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 
 /**
- * Debian's chromium, which .ci/run installs, drives the console tests. A laptop without it skips them
- * with a message; DOFS_REQUIRE_BROWSER=1 (as .ci/run sets) turns the skip into a failure.
+ * Debian's chromium (`npm run ci:install-tools -- chromium`) drives the console tests, which run in
+ * `npm run test:browser` and `npm run test:all`, never in `npm test`. Without it they fail, naming it.
  */
 const CANDIDATES = [process.env.DOFS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
-export function chromiumPath(): string | undefined {
+export class MissingBrowserError extends Error {
+  constructor() {
+    super('The console tests need Chromium at /usr/bin/chromium: install it with `npm run ci:install-tools -- chromium` (Debian), or set DOFS_CHROMIUM to its path.');
+    this.name = 'MissingBrowserError';
+  }
+}
+
+export function chromiumPath(): string {
   const found = CANDIDATES.find((path): path is string => Boolean(path) && existsSync(path!));
-  if (found) return found;
-  const reason = 'console browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install chromium, or set DOFS_CHROMIUM)';
-  if (process.env.DOFS_REQUIRE_BROWSER === '1') throw new Error(`${reason}; DOFS_REQUIRE_BROWSER=1 requires it`);
-  process.stderr.write(`${reason}\n`);
-  return undefined;
+  if (!found) throw new MissingBrowserError();
+  return found;
 }
 
 /** The flags a root, offline CI machine needs (no sandbox as root, no calls home). */

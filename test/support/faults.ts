@@ -32,6 +32,6 @@ export function withFaults(client: DynamoDBDocumentClient, faults: Fault[]): Dyn
     throw awsError(fault.error);
   };
   return new Proxy(client, {
-    get: (target, key) => (key === 'send' ? send : key === 'injected' ? injected : Reflect.get(target, key)),
+    get: (target, key) => (key === 'send' ? send : key === 'injected' ? injected : (Reflect.get(target, key) as unknown)),
   }) as DynamoDBDocumentClient & { injected: number };
 }

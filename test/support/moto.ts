@@ -31,7 +31,7 @@ export const MOTO_RESPONSE_PATCHES: Record<string, (body: Record<string, unknown
   'CodePipeline_20150709.GetPipeline': (body) => {
     const metadata = body.metadata as Record<string, unknown> | undefined;
     for (const key of ['created', 'updated', 'pollingDisabledAt']) {
-      if (typeof metadata?.[key] === 'string') metadata[key] = Date.parse(metadata[key] as string) / 1000;
+      if (typeof metadata?.[key] === 'string') metadata[key] = Date.parse(metadata[key]) / 1000;
     }
   },
 };
@@ -127,7 +127,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   const motoPort = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   await waitUntilUp(`http://127.0.0.1:${motoPort}/moto-api/`, child, 30_000);
 
   const iam = new IamEnforcer(`http://127.0.0.1:${motoPort}`, options.roles ?? {});

@@ -47,13 +47,13 @@ export async function startRuntimeProcess(
 ): Promise<RuntimeProcess> {
   // A denial the test did not ask for ends the runtime at once: the test fails at its next request
   // instead of waiting out its deadlines, and stop() names the denials.
-  let failFast: (() => void) | undefined;
+  const failFast: { kill?: () => void } = {};
   const watch = (line: string) => {
     onLine?.(line);
-    if (!expectDenials && line.includes('"message":"access denied"')) failFast?.();
+    if (!expectDenials && line.includes('"message":"access denied"')) failFast.kill?.();
   };
   const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, watch, processGroup);
-  failFast = () => child.kill('SIGKILL');
+  failFast.kill = () => child.kill('SIGKILL');
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
@@ -65,7 +65,7 @@ export async function startRuntimeProcess(
         resolve(ready[1]!);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`runtime exited with ${code} before it was ready: ${stderr.join('\n')}`));
@@ -144,8 +144,8 @@ function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => vo
   const stdout: string[] = [];
   const stderr: string[] = [];
   const both: string[] = [];
-  collectLines(child.stdout!, onLine, stdout, both);
-  collectLines(child.stderr!, onLine, stderr, both);
+  collectLines(child.stdout, onLine, stdout, both);
+  collectLines(child.stderr, onLine, stderr, both);
   return { child, stdout, stderr, both };
 }
 

@@ -4,7 +4,7 @@ import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
 
 interface RuntimeResources {
   endpoints: { dynamodb: string; sqs: string };
-  resources: { ordersTable: string; failedOrdersTable: string; orderQueueUrl: string };
+  resources: { ordersTable: string; failedOrdersTable: string; orderQueueUrl: string; orderDlqUrl: string };
 }
 
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
@@ -21,13 +21,22 @@ export async function runtimeTables(baseUrl: string) {
   return { db, ordersTable: resources.ordersTable, failedOrdersTable: resources.failedOrdersTable };
 }
 
-/** Messages in a running local runtime's order_queue, waiting or in flight (received, not yet deleted). */
-export async function orderQueueBacklog(baseUrl: string): Promise<number> {
+/** An SQS client on a running local runtime's queues, and their URLs (the caller destroys the client). */
+export async function runtimeQueues(baseUrl: string) {
   const { endpoints, resources } = await resourcesOf(baseUrl);
   const sqs = new SQSClient({ region: 'us-east-1', endpoint: endpoints.sqs, credentials: CREDENTIALS });
+  return { sqs, orderQueueUrl: resources.orderQueueUrl, orderDlqUrl: resources.orderDlqUrl };
+}
+
+/** Messages in one of a running local runtime's queues, waiting or in flight (received, not yet deleted). */
+export async function queueBacklog(baseUrl: string, queue: 'order_queue' | 'order_dlq' = 'order_queue'): Promise<number> {
+  const { sqs, orderQueueUrl, orderDlqUrl } = await runtimeQueues(baseUrl);
   try {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: resources.orderQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: queue === 'order_queue' ? orderQueueUrl : orderDlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   } finally {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Terraform and moto are on CI machines; a laptop may lack them. Tests that need them are skipped with
- * a message there, and fail when DOFS_REQUIRE_INFRA_TOOLS=1 (as .ci/run sets) so CI can't skip them.
+ * Terraform, the AWS provider mirror and moto are on every machine of this project (and installed in
+ * CodeBuild by `npm run ci:install-tools`). The suites that need them run in `npm run test:infra` and
+ * `npm run test:all`, never in `npm test`; where a tool is missing they fail, naming it, rather than skip.
  */
 export const PROVIDER_VERSION = '5.100.0';
 const MIRROR_CANDIDATES = [process.env.DOFS_TF_PLUGIN_MIRROR, '/opt/tf-plugins', join(process.env.HOME ?? '', '.terraform.d', 'plugins')];
@@ -21,39 +22,31 @@ function commandWorks(command: string, args: string[]): boolean {
   return result.status === 0;
 }
 
-export interface ToolCheck {
-  readonly available: boolean;
-  readonly reason: string;
+export class MissingToolError extends Error {
+  constructor(what: string, missing: string[]) {
+    super(`${what} need tools this machine lacks: ${missing.join('; ')}. Install them with \`npm run ci:install-tools\`, or run \`npm test\`, which needs none.`);
+    this.name = 'MissingToolError';
+  }
 }
 
-function check(missing: string[], what: string): ToolCheck {
-  if (missing.length === 0) return { available: true, reason: '' };
-  const reason = `${what} skipped: ${missing.join('; ')}`;
-  if (process.env.DOFS_REQUIRE_INFRA_TOOLS === '1') throw new Error(`${reason} (DOFS_REQUIRE_INFRA_TOOLS=1 requires them)`);
-  process.stderr.write(`${reason}\n`);
-  return { available: false, reason };
-}
-
-let terraformCheck: ToolCheck | undefined;
-
-/** Checked once per test file, so a laptop without terraform sees the reason once. */
-export function terraformTools(): ToolCheck {
-  terraformCheck ??= checkTerraform();
-  return terraformCheck;
-}
-
-function checkTerraform(): ToolCheck {
+function terraformMissing(): string[] {
   const missing: string[] = [];
   if (!commandWorks('terraform', ['version'])) missing.push('terraform is not on PATH');
   if (!providerMirror()) missing.push(`no plugin mirror holds hashicorp/aws ${PROVIDER_VERSION} (set DOFS_TF_PLUGIN_MIRROR)`);
-  return check(missing, 'terraform tests');
+  return missing;
 }
 
-export function motoTools(): ToolCheck {
-  const terraform = terraformTools();
-  const missing = terraform.available ? [] : [terraform.reason];
+/** Throws, naming what is missing, unless terraform and the provider mirror are here. */
+export function requireTerraform(): void {
+  const missing = terraformMissing();
+  if (missing.length > 0) throw new MissingToolError('The terraform tests', missing);
+}
+
+/** Throws, naming what is missing, unless terraform, the provider mirror and moto are here. */
+export function requireMoto(): void {
+  const missing = terraformMissing();
   if (!commandWorks('moto_server', ['--help'])) missing.push('moto_server is not on PATH');
-  return check(missing, 'moto apply/destroy test');
+  if (missing.length > 0) throw new MissingToolError('The moto apply tests', missing);
 }
 
 /** A Terraform CLI config that installs the AWS provider from the local mirror only (offline). */

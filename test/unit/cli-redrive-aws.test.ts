@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { redrive } from '../../cli/commands/redrive';
+import { findOwnMoveTask, redrive } from '../../cli/commands/redrive';
 import { OperationFailedError } from '../../cli/errors';
 import { Output } from '../../cli/output';
 import { AwsTarget } from '../../cli/target';
@@ -41,8 +41,14 @@ describe('dofs redrive on AWS', () => {
   });
   afterAll(() => sqs.restore());
 
+  // SQS lists a task's TaskHandle only while it is RUNNING (API_ListMessageMoveTasksResultEntry).
+  const earlier = { Status: 'COMPLETED', StartedTimestamp: 1_000, ApproximateNumberOfMessagesMoved: 99 };
+
   it('starts a message move task from order_dlq (back to its source queue) and reports what it moved', async () => {
-    sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ TaskHandle: 'task-1', Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 4 }] });
+    sqs
+      .on(ListMessageMoveTasksCommand)
+      .resolvesOnce({ Results: [earlier] })
+      .resolves({ Results: [{ Status: 'COMPLETED', StartedTimestamp: 2_000, ApproximateNumberOfMessagesMoved: 4 }, earlier] });
     const report = await run();
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]!.args[0].input).toEqual({ SourceArn: 'arn:aws:sqs:us-east-1:123456789012:dofs-dev-order_dlq' });
     expect(report.dlq).toEqual({ messages: 4, moved: 4 });
@@ -50,8 +56,34 @@ describe('dofs redrive on AWS', () => {
   });
 
   it('fails with the reason the move task gives when it fails', async () => {
-    sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [{ TaskHandle: 'task-1', Status: 'FAILED', FailureReason: 'AccessDenied', ApproximateNumberOfMessagesMoved: 1 }] });
-    await expect(run()).rejects.toThrow(OperationFailedError);
-    await expect(run()).rejects.toThrow(/ended FAILED: AccessDenied/);
+    sqs
+      .on(ListMessageMoveTasksCommand)
+      .resolvesOnce({ Results: [earlier] })
+      .resolves({ Results: [{ Status: 'FAILED', StartedTimestamp: 2_000, FailureReason: 'AccessDenied', ApproximateNumberOfMessagesMoved: 1 }, earlier] });
+    const failure = await run().then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(OperationFailedError);
+    expect((failure as Error).message).toMatch(/ended FAILED: AccessDenied/);
+  });
+
+  describe('telling its own move task from the others listed', () => {
+    const before = () => ({ before: new Set([1_000]) }) as { startedAt?: number; before: Set<number> };
+
+    it('is the one with its handle while it runs, and the one started then once it has ended, not a newer one', () => {
+      const seen = before();
+      expect(findOwnMoveTask([{ Status: 'RUNNING', TaskHandle: 'task-1', StartedTimestamp: 2_000 }, earlier], 'task-1', seen)).toMatchObject({ StartedTimestamp: 2_000 });
+      const newer = { Status: 'COMPLETED', StartedTimestamp: 3_000, ApproximateNumberOfMessagesMoved: 7 };
+      const ours = { Status: 'COMPLETED', StartedTimestamp: 2_000, ApproximateNumberOfMessagesMoved: 4 };
+      expect(findOwnMoveTask([newer, ours, earlier], 'task-1', seen)).toBe(ours);
+    });
+
+    it('is the earliest task not listed before it started, when it ended before it was ever seen running', () => {
+      const ours = { Status: 'COMPLETED', StartedTimestamp: 2_000 };
+      const newer = { Status: 'RUNNING', TaskHandle: 'task-2', StartedTimestamp: 3_000 };
+      expect(findOwnMoveTask([newer, ours, earlier], 'task-1', before())).toBe(ours);
+    });
+
+    it('is none while SQS lists nothing new, rather than an earlier task', () => {
+      expect(findOwnMoveTask([earlier], 'task-1', before())).toBeUndefined();
+    });
   });
 });

@@ -25,6 +25,7 @@ function importWith(handler: string, env: Record<string, string>): unknown {
   try {
     let loaded: unknown;
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules loads synchronously, into a fresh registry
       loaded = require(`../../lambdas/${handler}/index`);
     });
     return loaded;
@@ -67,11 +68,12 @@ describe('Handler entry points', () => {
     process.env = new Proxy({ ...saved, AWS_REGION: 'us-east-1', ...valid }, {
       get: (target, name) => {
         if (typeof name === 'string' && CONFIG_VARIABLES.includes(name)) read.add(name);
-        return Reflect.get(target, name);
+        return Reflect.get(target, name) as unknown;
       },
     });
     try {
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules loads synchronously, into a fresh registry
         require(`../../lambdas/${key}/index`);
       });
     } finally {
