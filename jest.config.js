@@ -17,6 +17,8 @@ const project = (name, extra = {}) => ({
   transform,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+  // Stryker's sandbox is a copy of the repository (package.json included) while a mutation run lasts.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   ...extra,
 });
 

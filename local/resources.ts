@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   ResourceInUseException,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -29,28 +30,31 @@ export interface ResourceOptions {
   readonly visibilityTimeoutSeconds?: number;
 }
 
+/** The CreateTable request for a table as topology/tables.ts declares it (what the stack creates). */
+export function createTableInput(name: string, table: TableDefinition): CreateTableCommandInput {
+  return {
+    TableName: name,
+    AttributeDefinitions: keyAttributes(table).map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: [{ AttributeName: table.partitionKey.name, KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    ...(table.indexes
+      ? {
+          GlobalSecondaryIndexes: table.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projected] },
+          })),
+        }
+      : {}),
+  };
+}
+
 async function ensureTable(dynamodb: DynamoDBClient, name: string, table: TableDefinition): Promise<void> {
   try {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: keyAttributes(table).map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
-        KeySchema: [{ AttributeName: table.partitionKey.name, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        ...(table.indexes
-          ? {
-              GlobalSecondaryIndexes: table.indexes.map((index) => ({
-                IndexName: index.name,
-                KeySchema: [
-                  { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-                  { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
-                ],
-                Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projected] },
-              })),
-            }
-          : {}),
-      }),
-    );
+    await dynamodb.send(new CreateTableCommand(createTableInput(name, table)));
   } catch (error) {
     // Already there from an earlier run on the same data directory.
     if (!(error instanceof ResourceInUseException)) throw error;

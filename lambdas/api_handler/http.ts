@@ -31,8 +31,9 @@ export class RequestError extends Error {
   }
 }
 
+/** A request header: payload 2.0 gives header names in lower case, so the name is looked up that way. */
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
+  return event.headers?.[name.toLowerCase()];
 }
 
 /** application/json, with optional parameters (charset) and the +json structured suffix. */

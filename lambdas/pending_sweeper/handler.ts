@@ -60,7 +60,8 @@ export function createPendingSweeperHandler(deps: PendingSweeperDeps) {
 
   return async (event: SweepRequest | undefined): Promise<SweepResult> => {
     const olderThan = typeof event?.olderThanSeconds === 'number' && event.olderThanSeconds >= 0 ? event.olderThanSeconds : deps.redriveAfterSeconds;
-    const before = new Date(Date.parse(clock()) - olderThan * 1000).toISOString();
+    // An age past the epoch (a manual run with a huge number) sweeps nothing rather than failing.
+    const before = new Date(Math.max(0, Date.parse(clock()) - olderThan * 1000)).toISOString();
     let batch: Pending[] = [];
     let redriven = 0;
     let refused = 0;

@@ -2,31 +2,16 @@ import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createApiHandler, MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../lambdas/api_handler/handler';
 import { inspectJson } from '../../lambdas/api_handler/json-body';
-import { StepFunctionsOrderWorkflow, type OrderWorkflow, type WorkflowOutcome } from '../../lambdas/api_handler/workflow-client';
+import { StepFunctionsOrderWorkflow, type WorkflowOutcome } from '../../lambdas/api_handler/workflow-client';
 import type { OrderRecord } from '../../lambdas/shared/order';
 import { apiEvent } from '../support/api-events';
+import { apiHandlerFixture } from '../support/api-handler-fixture';
 import { captureLogger } from '../support/logger';
 
 const seedOrder = JSON.stringify({ order_id: 'order-123', item: 'laptop', quantity: 1 });
 
-function setup(outcome: WorkflowOutcome | Error = { kind: 'accepted', orderId: 'order-123', status: 'PENDING', duplicate: false }, stored?: OrderRecord | Error) {
-  const submitted: unknown[] = [];
-  const workflow: OrderWorkflow = {
-    submit: async (order) => {
-      submitted.push(order);
-      if (outcome instanceof Error) throw outcome;
-      return outcome;
-    },
-  };
-  const orders = {
-    get: async () => {
-      if (stored instanceof Error) throw stored;
-      return stored;
-    },
-  };
-  const { logger, lines } = captureLogger();
-  return { handler: createApiHandler({ workflow, orders, logger, clock: () => '2026-01-01T00:00:05.000Z' }), submitted, lines };
-}
+/** api_handler over a scripted workflow (and orders table, for the lookup after a failed workflow). */
+const setup = (outcome?: WorkflowOutcome | Error, stored?: OrderRecord | Error) => apiHandlerFixture({ ...(outcome ? { outcome } : {}), ...(stored ? { stored } : {}) });
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
 

@@ -40,9 +40,12 @@ describe('Order schema', () => {
   });
 
   it.each([
+    ['order_id empty', { order_id: '' }, 'order_id', 'must not be empty'],
     ['order_id too long', { order_id: 'a'.repeat(65) }, 'order_id', 'must be at most 64 characters'],
     ['order_id shaped like a path', { order_id: '../etc/passwd' }, 'order_id', 'may contain only letters, digits, "_" and "-"'],
     ['order_id a number', { order_id: 123 }, 'order_id', 'must be a string'],
+    ['item a number', { item: 42 }, 'item', 'must be a string'],
+    ['item present but undefined', { item: undefined }, 'item', 'is required'],
     ['item blank', { item: '   ' }, 'item', 'must not be empty'],
     ['item too long', { item: 'x'.repeat(201) }, 'item', 'must be at most 200 characters'],
     ['item with a control character', { item: 'lap\u0000top' }, 'item', 'must not contain control characters'],
@@ -86,6 +89,22 @@ describe('parseOrderId', () => {
   it('accepts a valid id and rejects an invalid one with a ValidationError', () => {
     expect(parseOrderId('order_1-A')).toBe('order_1-A');
     expect(() => parseOrderId('a b')).toThrow(ValidationError);
+  });
+
+  it.each([
+    ['a b', 'may contain only letters, digits, "_" and "-"'],
+    ['', 'must not be empty'],
+    ['a'.repeat(65), 'must be at most 64 characters'],
+  ])('says why %p cannot be an order_id, as the order schema does', (id, message) => {
+    let error: unknown;
+    try {
+      parseOrderId(id);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details).toEqual([{ field: 'order_id', message }]);
+    expect(JSON.parse((error as Error).message)).toEqual({ error: 'Invalid order_id', details: [{ field: 'order_id', message }] });
   });
 });
 

@@ -8,8 +8,14 @@ const refs = {
   orderStorageFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:dofs-dev-order_storage',
   orderQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/dofs-dev-order_queue',
 };
-const definition = buildOrderWorkflow(refs);
-const states = definition.States as Record<string, Record<string, unknown>>;
+// Built for each test, not at import: mutation testing (stryker.config.mjs) then reruns only the tests
+// that read the part of the definition a mutant changed.
+let definition: Record<string, unknown>;
+let states: Record<string, Record<string, unknown>>;
+beforeEach(() => {
+  definition = buildOrderWorkflow(refs);
+  states = definition.States as Record<string, Record<string, unknown>>;
+});
 const order = { order_id: 'order-1', item: 'laptop', quantity: 1 };
 
 function namedError(name: string, message = name): Error {
@@ -27,17 +33,24 @@ async function run(tasks: Partial<Record<string, (input: Json) => Json | Promise
     if (!task) throw new Error(`unexpected task ${name}`);
     return task(taskInput);
   };
-  const machine = new StateMachine(definition as never);
+  // Validity is the first test's subject; each run skips the validator (most of a run's time).
+  const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
   const execution = machine.run(input, {
     overrides: {
       taskResourceLocalHandlers: { [S.validate]: handler(S.validate), [S.store]: handler(S.store), [S.enqueue]: handler(S.enqueue) },
       retryIntervalOverrides: { [S.validate]: 0, [S.store]: 0, [S.enqueue]: 0 },
     },
   });
+  const entered: string[] = [];
+  const events = (async () => {
+    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') entered.push(event.state.name);
+  })();
   try {
-    return { output: await execution.result, error: undefined, calls };
+    return { output: await execution.result, error: undefined, calls, entered };
   } catch (error) {
-    return { output: undefined, error: (error as ExecutionError).cause as Error, calls };
+    return { output: undefined, error: (error as ExecutionError).cause as Error, calls, entered };
+  } finally {
+    await events;
   }
 }
 
@@ -62,6 +75,14 @@ describe('Order workflow definition', () => {
       expect.arrayContaining(['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException']),
     );
     expect(states[S.enqueue]).toMatchObject({ Resource: SQS_SEND_MESSAGE_RESOURCE, Parameters: { QueueUrl: refs.orderQueueUrl } });
+  });
+
+  it('retries a Task that timed out: States.TaskFailed, its wildcard, matches every error but States.Timeout (AWS docs)', () => {
+    for (const [, state] of Object.entries(states).filter(([, candidate]) => candidate.Type === 'Task')) {
+      const retriers = state.Retry as { ErrorEquals: string[]; MaxAttempts: number }[];
+      expect(retriers.some((retrier) => retrier.MaxAttempts > 0 && retrier.ErrorEquals.includes('States.Timeout'))).toBe(true);
+      expect(retriers.some((retrier) => retrier.MaxAttempts > 0 && retrier.ErrorEquals.includes('States.TaskFailed'))).toBe(true);
+    }
   });
 
   it('validates, stores and enqueues a new order, answering with the storage result', async () => {
@@ -132,5 +153,69 @@ describe('Order workflow definition', () => {
     });
     expect(error?.name).toBe('SQS.AmazonSQSException');
     expect(calls[S.enqueue]).toHaveLength(4); // the first attempt and 3 retries
+  });
+
+  it('ends an invalid order in RejectInvalidOrder, with the validator\'s message as the cause, whichever task found it', async () => {
+    const invalid = () => {
+      throw namedError('ValidationError', '{"error":"Invalid order","details":[{"field":"item","message":"is required"}]}');
+    };
+    const atValidation = await run({ [S.validate]: invalid });
+    expect(atValidation.entered).toEqual([S.validate, S.rejectInvalid]);
+    expect(atValidation.error?.message).toBe('{"error":"Invalid order","details":[{"field":"item","message":"is required"}]}');
+    const atStorage = await run({ [S.validate]: (o) => o, [S.store]: invalid });
+    expect(atStorage.entered).toEqual([S.validate, S.store, S.rejectInvalid]);
+    expect(atStorage.error).toMatchObject({ name: 'ValidationError', message: '{"error":"Invalid order","details":[{"field":"item","message":"is required"}]}' });
+    expect(atStorage.calls[S.store]).toHaveLength(1); // never retried
+  });
+
+  it('ends a conflicting order in RejectConflictingOrder, with order_storage\'s message as the cause', async () => {
+    const { entered, error } = await run({
+      [S.validate]: (o) => o,
+      [S.store]: () => {
+        throw namedError('OrderConflictError', 'order order-1 already exists with a different payload');
+      },
+    });
+    expect(entered).toEqual([S.validate, S.store, S.rejectConflict]);
+    expect(error).toMatchObject({ name: 'OrderConflictError', message: 'order order-1 already exists with a different payload' });
+  });
+
+  it('retries a task whose handler failed for another reason, or timed out, then gives up', async () => {
+    let attempts = 0;
+    const flaky = await run({
+      [S.validate]: (o) => o,
+      [S.store]: () => {
+        attempts += 1;
+        if (attempts === 1) throw namedError('ProvisionedThroughputExceededException');
+        if (attempts === 2) throw namedError('States.Timeout');
+        return stored;
+      },
+      [S.enqueue]: () => ({ MessageId: 'm' }),
+    });
+    expect(flaky.output).toEqual(stored);
+    expect(flaky.calls[S.store]).toHaveLength(3);
+    const broken = await run({
+      [S.validate]: (o) => o,
+      [S.store]: () => {
+        throw namedError('ProvisionedThroughputExceededException');
+      },
+    });
+    expect(broken.error?.name).toBe('ProvisionedThroughputExceededException');
+    expect(broken.calls[S.store]).toHaveLength(3); // the first attempt and 2 retries
+    expect(broken.entered).not.toContain(S.rejectInvalid);
+  });
+
+  it('retries a send to order_queue that timed out', async () => {
+    let sends = 0;
+    const { output, calls } = await run({
+      [S.validate]: (o) => o,
+      [S.store]: () => stored,
+      [S.enqueue]: () => {
+        sends += 1;
+        if (sends === 1) throw namedError('States.Timeout');
+        return { MessageId: 'm' };
+      },
+    });
+    expect(output).toEqual(stored);
+    expect(calls[S.enqueue]).toHaveLength(2);
   });
 });
