@@ -1,3 +1,4 @@
+import { describeProblems } from '../lambdas/shared/errors';
 import { OperationFailedError } from './errors';
 import type { ApiResponse, Target } from './target';
 
@@ -18,8 +19,7 @@ export interface OrderView {
 export function problemText(response: ApiResponse): string {
   const { error, details } = response.body as { error?: string; message?: string; details?: { field: string; message: string }[] };
   const text = error ?? (response.body as { message?: string }).message ?? `HTTP ${response.status}`;
-  const fields = details?.map((detail) => `${detail.field} ${detail.message}`).join('; ');
-  return fields ? `${text}: ${fields}` : text;
+  return details?.length ? `${text}: ${describeProblems(details)}` : text;
 }
 
 /** GET /orders/{id}: the order, or undefined when there is none. */

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { describeProblems } from '../lambdas/shared/errors';
 import { interpose, operationOf } from './http-util';
 
 /**
@@ -28,7 +29,7 @@ export interface ActiveFault extends FaultSpec {
 
 export class InvalidFaultError extends Error {
   constructor(readonly details: { field: string; message: string }[]) {
-    super(details.map((detail) => `${detail.field} ${detail.message}`).join('; '));
+    super(describeProblems(details));
     this.name = 'InvalidFaultError';
   }
 }

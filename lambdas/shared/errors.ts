@@ -7,6 +7,11 @@ export interface FieldProblem {
   readonly message: string;
 }
 
+/** Field problems as one line: "item must not be empty; quantity must be at least 1". */
+export function describeProblems(details: readonly FieldProblem[]): string {
+  return details.map((detail) => `${detail.field} ${detail.message}`).join('; ');
+}
+
 export class DofsError extends Error {
   constructor(name: string, message: string, options?: ErrorOptions) {
     super(message, options);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { MalformedMessageError, ValidationError } from './errors';
+import { describeProblems, MalformedMessageError, ValidationError } from './errors';
 import { parseOrder, type OrderMessage } from './order';
 
 /** Reads the order carried by an order_queue / order_dlq message. */
@@ -14,8 +14,9 @@ export function parseOrderMessage(record: Pick<SQSRecord, 'messageId' | 'body'>)
   try {
     return parseOrder(body);
   } catch (error) {
-    const fields = error instanceof ValidationError ? error.details.map((d) => `${d.field} ${d.message}`).join('; ') : 'unreadable';
-    throw new MalformedMessageError(record.messageId, `body is not an order: ${fields}`);
+    // parseOrder refuses with a ValidationError; anything else is a fault of ours, not the message's.
+    if (!(error instanceof ValidationError)) throw error;
+    throw new MalformedMessageError(record.messageId, `body is not an order: ${describeProblems(error.details)}`);
   }
 }
 

@@ -120,22 +120,16 @@ describe('Queue messages', () => {
   });
 
   it('names the message and tells a body that is not JSON from one that is not an order', () => {
-    const notJson = (() => {
+    const refusal = (body: string) => {
       try {
-        parseOrderMessage(record('{"order_id":'));
+        parseOrderMessage(record(body));
       } catch (error) {
         return error as MalformedMessageError;
       }
       throw new Error('expected a MalformedMessageError');
-    })();
-    const notOrder = (() => {
-      try {
-        parseOrderMessage(record('{"order_id":"order-1","quantity":"2"}'));
-      } catch (error) {
-        return error as MalformedMessageError;
-      }
-      throw new Error('expected a MalformedMessageError');
-    })();
+    };
+    const notJson = refusal('{"order_id":');
+    const notOrder = refusal('{"order_id":"order-1","quantity":"2"}');
     for (const error of [notJson, notOrder]) {
       expect(error).toBeInstanceOf(MalformedMessageError);
       expect(error.name).toBe(MalformedMessageError.name);
