@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { lambdaBundleOptions } from '../scripts/lambda-bundle.mjs';
-import { ENV } from '../lambdas/shared/config';
+import { ENV } from '../topology/access';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import type { Progress } from './progress';
 import { median, round } from './stats';

@@ -34,7 +34,7 @@ export interface LocalFunction {
   stop(): Promise<void>;
 }
 
-/** A function's init phase failed (its bundle threw at import, e.g. a ConfigError naming a variable). */
+/** A function's init phase failed (its bundle threw at import, e.g. a ConfigurationError naming a variable). */
 export class FunctionInitError extends Error {
   constructor(
     readonly functionName: string,

@@ -4,7 +4,8 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readSettings, SettingError } from './config';
+import { ConfigurationError } from '../topology/env';
+import { readSettings } from './config';
 import { lockDataDir } from './data-lock';
 import { startEmulatorThread } from './emulators';
 import type { FunctionInitError } from './lambda-host';
@@ -18,9 +19,9 @@ function explain(error: unknown, port: number): string {
   const { code, name, message } = error as NodeJS.ErrnoException;
   if (code === 'EADDRINUSE') return `port ${port} is already in use: stop what holds it or choose another, e.g. PORT=${port + 1} npm start`;
   if (code === 'EACCES') return `not allowed to listen on port ${port}: choose a port above 1023 with PORT`;
-  if (name === 'SettingError' || name === 'ConfigError' || name === 'DataDirInUseError') return message;
+  if (name === 'ConfigurationError' || name === 'DataDirInUseError') return message;
   // A setting a function reads (FAILURE_THRESHOLD) is named as the function names it.
-  if (name === 'FunctionInitError' && (error as FunctionInitError).initError.name === 'ConfigError') return (error as FunctionInitError).initError.message;
+  if (name === 'FunctionInitError' && (error as FunctionInitError).initError.name === 'ConfigurationError') return (error as FunctionInitError).initError.message;
   return `could not start: ${message}`;
 }
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   try {
     settings = readSettings(process.env);
   } catch (error) {
-    if (!(error instanceof SettingError)) throw error;
+    if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`dofs: ${error.message}\n`);
     process.exit(1);
   }

@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
-import { readFailureThreshold } from '../lambdas/shared/config';
 import { ENV, type EnvName, type ResourceRef } from '../topology/access';
+import { readEnv } from '../topology/env';
 import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
@@ -209,7 +209,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     stoppers.push(() => sweep.stop());
 
     // Changing FAILURE_THRESHOLD is a configuration update: fulfill_order starts afresh with it.
-    let failureThreshold = readFailureThreshold(settings);
+    let failureThreshold = readEnv(settings, (env) => env.failureThreshold(ENV.failureThreshold));
     const failureThresholdSetting = {
       get: () => failureThreshold,
       async set(value: number) {

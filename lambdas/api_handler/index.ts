@@ -1,13 +1,16 @@
+import { ENV } from '../../topology/access';
+import { readEnv } from '../../topology/env';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { createSfnClient } from '../shared/clients/sfn';
-import { ENV, requireArn, requireEnv } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { OrderRepository } from '../shared/order-repository';
 import { createApiHandler } from './handler';
 import { StepFunctionsOrderWorkflow } from './workflow-client';
 
-const stateMachineArn = requireArn(process.env, ENV.stateMachineArn);
-const ordersTable = requireEnv(process.env, ENV.ordersTable);
+const { stateMachineArn, ordersTable } = readEnv(process.env, (env) => ({
+  stateMachineArn: env.arn(ENV.stateMachineArn),
+  ordersTable: env.required(ENV.ordersTable),
+}));
 
 export const handler = createApiHandler({
   workflow: new StepFunctionsOrderWorkflow(createSfnClient(), stateMachineArn),

@@ -1,12 +1,15 @@
+import { ENV } from '../../topology/access';
+import { readEnv } from '../../topology/env';
 import { systemClock } from '../shared/clock';
 import { createDocumentClient } from '../shared/clients/dynamodb';
-import { ENV, requireEnv } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { FailedOrderRepository, OrderRepository } from '../shared/order-repository';
 import { createDlqHandler } from './handler';
 
-const ordersTable = requireEnv(process.env, ENV.ordersTable);
-const failedOrdersTable = requireEnv(process.env, ENV.failedOrdersTable);
+const { ordersTable, failedOrdersTable } = readEnv(process.env, (env) => ({
+  ordersTable: env.required(ENV.ordersTable),
+  failedOrdersTable: env.required(ENV.failedOrdersTable),
+}));
 const db = createDocumentClient();
 
 export const handler = createDlqHandler({

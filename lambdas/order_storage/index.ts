@@ -1,11 +1,12 @@
+import { ENV } from '../../topology/access';
+import { readEnv } from '../../topology/env';
 import { systemClock } from '../shared/clock';
 import { createDocumentClient } from '../shared/clients/dynamodb';
-import { ENV, requireEnv } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { OrderRepository } from '../shared/order-repository';
 import { createOrderStorageHandler } from './handler';
 
-const ordersTable = requireEnv(process.env, ENV.ordersTable);
+const { ordersTable } = readEnv(process.env, (env) => ({ ordersTable: env.required(ENV.ordersTable) }));
 
 export const handler = createOrderStorageHandler({
   orders: new OrderRepository(createDocumentClient(), ordersTable),

@@ -57,13 +57,6 @@ export class OrderConflictError extends DofsError {
   }
 }
 
-/** A required environment variable is missing or malformed: the handler refuses to start. */
-export class ConfigError extends DofsError {
-  constructor(readonly variable: string, problem: string) {
-    super('ConfigError', `${variable} ${problem}`);
-  }
-}
-
 /** The simulated fulfillment failure (Math.random() >= FAILURE_THRESHOLD). */
 export class SimulatedFulfillmentError extends DofsError {
   constructor(readonly orderId: string, threshold: number) {

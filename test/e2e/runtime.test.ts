@@ -288,7 +288,7 @@ describe('The local runtime (npm start)', () => {
     it('names a malformed FAILURE_THRESHOLD', async () => {
       const result = await runRuntimeToExit({ PORT: '0', FAILURE_THRESHOLD: 'often' });
       expect(result.code).toBe(1);
-      expect(result.stderr).toEqual(['dofs: FAILURE_THRESHOLD must be a number between 0.0 and 1.0 (got "often")']);
+      expect(result.stderr).toEqual(['dofs: FAILURE_THRESHOLD must be a number from 0.0 to 1.0 (got "often")']);
     });
 
     it('names a malformed PORT', async () => {

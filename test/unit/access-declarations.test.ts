@@ -8,7 +8,6 @@ import { createDlqHandler } from '../../lambdas/dlq_handler/handler';
 import { createFulfillOrderHandler } from '../../lambdas/fulfill_order/handler';
 import { createOrderStorageHandler } from '../../lambdas/order_storage/handler';
 import { createPendingSweeperHandler } from '../../lambdas/pending_sweeper/handler';
-import { requireArn, requireEnv, requireUrl } from '../../lambdas/shared/config';
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { createValidatorHandler } from '../../lambdas/validator/handler';
 import {
@@ -22,6 +21,7 @@ import {
   type ResourceRef,
   type ResourceResolver,
 } from '../../topology/access';
+import { readEnv } from '../../topology/env';
 import { FUNCTION_KEYS, type FunctionKey } from '../../topology/functions';
 import { QUEUE_CONSUMERS } from '../../topology/queues';
 import { buildOrderWorkflow } from '../../topology/workflow';
@@ -149,8 +149,8 @@ describe('topology/access.ts: what each function is granted is what its handler 
   it('api_handler', async () => {
     const { used, granted } = await callsOf('api_handler', async (env, { db, sfn: client, respond }) => {
       const handler = createApiHandler({
-        workflow: new StepFunctionsOrderWorkflow(client, requireArn(env, ENV.stateMachineArn)),
-        orders: new OrderRepository(db, requireEnv(env, ENV.ordersTable)),
+        workflow: new StepFunctionsOrderWorkflow(client, readEnv(env, (read) => read.arn(ENV.stateMachineArn))),
+        orders: new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable))),
         logger: silentLogger(),
       });
       await respond(true);
@@ -173,7 +173,7 @@ describe('topology/access.ts: what each function is granted is what its handler 
 
   it('order_storage', async () => {
     const { used, granted } = await callsOf('order_storage', async (env, { db }) => {
-      const store = createOrderStorageHandler({ orders: new OrderRepository(db, requireEnv(env, ENV.ordersTable)), clock: () => T0, logger: silentLogger() });
+      const store = createOrderStorageHandler({ orders: new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable))), clock: () => T0, logger: silentLogger() });
       await store(order);
       await store(order);
     });
@@ -183,7 +183,7 @@ describe('topology/access.ts: what each function is granted is what its handler 
 
   it('fulfill_order', async () => {
     const { used, granted } = await callsOf('fulfill_order', async (env, { db }) => {
-      const orders = new OrderRepository(db, requireEnv(env, ENV.ordersTable));
+      const orders = new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable)));
       await orders.createPending(order, T0);
       await orders.createPending({ ...order, order_id: 'o-2' }, T0);
       const draws = [0.1, 0.9];
@@ -198,8 +198,8 @@ describe('topology/access.ts: what each function is granted is what its handler 
 
   it('dlq_handler', async () => {
     const { used, granted } = await callsOf('dlq_handler', async (env, { db }) => {
-      const orders = new OrderRepository(db, requireEnv(env, ENV.ordersTable));
-      const failedOrders = new FailedOrderRepository(db, requireEnv(env, ENV.failedOrdersTable));
+      const orders = new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable)));
+      const failedOrders = new FailedOrderRepository(db, readEnv(env, (read) => read.required(ENV.failedOrdersTable)));
       await createDlqHandler({ orders, failedOrders, clock: () => T0, logger: silentLogger() })(sqsEvent(sqsRecord(order, 'd-1')));
     });
     expect(used).toEqual(granted);
@@ -208,12 +208,12 @@ describe('topology/access.ts: what each function is granted is what its handler 
 
   it('pending_sweeper', async () => {
     const { used, granted } = await callsOf('pending_sweeper', async (env, { db, sqs }) => {
-      const orders = new OrderRepository(db, requireEnv(env, ENV.ordersTable));
-      const failedOrders = new FailedOrderRepository(db, requireEnv(env, ENV.failedOrdersTable));
+      const orders = new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable)));
+      const failedOrders = new FailedOrderRepository(db, readEnv(env, (read) => read.required(ENV.failedOrdersTable)));
       for (const id of ['o-1', 'o-2']) await orders.createPending({ ...order, order_id: id }, T0);
-      const sweep = createPendingSweeperHandler({ orders, failedOrders, sqs, orderQueueUrl: requireUrl(env, ENV.orderQueueUrl), redriveAfterSeconds: 0, clock: () => '2026-01-01T01:00:00.000Z', logger: silentLogger() });
+      const sweep = createPendingSweeperHandler({ orders, failedOrders, sqs, orderQueueUrl: readEnv(env, (read) => read.httpUrl(ENV.orderQueueUrl)), redriveAfterSeconds: 0, clock: () => '2026-01-01T01:00:00.000Z', logger: silentLogger() });
       await expect(sweep({})).rejects.toThrow();
-      const resent = createPendingSweeperHandler({ orders, failedOrders, sqs: { send: async () => ({ $metadata: {}, Successful: [], Failed: [] }) }, orderQueueUrl: requireUrl(env, ENV.orderQueueUrl), redriveAfterSeconds: 0, clock: () => '2026-01-01T02:00:00.000Z', logger: silentLogger() });
+      const resent = createPendingSweeperHandler({ orders, failedOrders, sqs: { send: async () => ({ $metadata: {}, Successful: [], Failed: [] }) }, orderQueueUrl: readEnv(env, (read) => read.httpUrl(ENV.orderQueueUrl)), redriveAfterSeconds: 0, clock: () => '2026-01-01T02:00:00.000Z', logger: silentLogger() });
       await resent({});
     });
     // The test's own createPending calls aside, it writes only failed_orders rows.

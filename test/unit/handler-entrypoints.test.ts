@@ -9,7 +9,7 @@ const ENTRY_POINTS: [string, Record<string, string>, string][] = [
   ['api_handler', { ORDERS_TABLE: 'orders' }, 'STATE_MACHINE_ARN is required but not set'],
   ['api_handler', { ORDERS_TABLE: 'orders', STATE_MACHINE_ARN: 'machine' }, 'STATE_MACHINE_ARN must be an ARN (arn:aws:...)'],
   ['order_storage', {}, 'ORDERS_TABLE is required but not set'],
-  ['fulfill_order', { ORDERS_TABLE: 'orders', FAILURE_THRESHOLD: '2' }, 'FAILURE_THRESHOLD must be a number between 0.0 and 1.0 (got "2")'],
+  ['fulfill_order', { ORDERS_TABLE: 'orders', FAILURE_THRESHOLD: '2' }, 'FAILURE_THRESHOLD must be a number from 0.0 to 1.0 (got "2")'],
   ['dlq_handler', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
   ['pending_sweeper', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
   ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }, 'ORDER_QUEUE_URL is required but not set'],

@@ -1,11 +1,12 @@
 import { createOrderStorageHandler } from '../../lambdas/order_storage/handler';
-import { ConfigError, MalformedMessageError, OrderConflictError, SimulatedFulfillmentError, ValidationError } from '../../lambdas/shared/errors';
+import { MalformedMessageError, OrderConflictError, SimulatedFulfillmentError, ValidationError } from '../../lambdas/shared/errors';
 import { parseOrderMessage } from '../../lambdas/shared/order-message';
 import { OrderRepository } from '../../lambdas/shared/order-repository';
 import { createValidatorHandler } from '../../lambdas/validator/handler';
 import { WORKFLOW_ERRORS } from '../../topology/workflow';
 import { captureLogger } from '../support/logger';
 import { useInProcessDynamoDb } from '../support/in-process-dynamodb';
+import { ConfigurationError } from '../../topology/env';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:00:01.000Z';
@@ -147,7 +148,7 @@ describe('Queue messages', () => {
 describe('Named errors', () => {
   // Bundles are minified: each error sets its name explicitly, which is what Lambda reports as errorType.
   it.each([
-    [new ConfigError('ORDERS_TABLE', 'is required but not set'), ConfigError.name, 'ORDERS_TABLE is required but not set'],
+    [new ConfigurationError(['ORDERS_TABLE is required but not set']), ConfigurationError.name, 'ORDERS_TABLE is required but not set'],
     [new OrderConflictError('order-9'), OrderConflictError.name, 'order-9'],
     [new SimulatedFulfillmentError('order-9', 0.3), SimulatedFulfillmentError.name, 'FAILURE_THRESHOLD=0.3'],
     [new MalformedMessageError('msg-1', 'body is not JSON'), MalformedMessageError.name, 'msg-1: body is not JSON'],
