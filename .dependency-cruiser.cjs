@@ -1,6 +1,8 @@
 /**
- * The folder rules of ARCHITECTURE.md, checked by `npm run lint:deps` (part of `npm test`).
- * Each rule's comment is what a failing import is told.
+ * The folder rules of ARCHITECTURE.md, checked by `npm run lint:deps` (part of `npm run lint`, so of
+ * `npm test`). A broken rule prints the rule's name and the import, e.g.
+ * `error test-only-from-tests: bench/pipeline.ts → test/support/runtime-process.ts`; the rule's
+ * comment below says why it exists.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -28,17 +30,52 @@ module.exports = {
     },
     {
       name: 'infrastructure-not-on-tools',
-      comment: 'stacks/ and cicd/ describe what deploys: they never import the local runtime, the CLI or the benchmark.',
+      comment: 'stacks/, cicd/, platform/ and app/ describe what deploys: they never import the local runtime, the CLI, the console or the benchmark.',
       severity: 'error',
-      from: { path: '^(stacks|cicd)/' },
+      from: { path: '^(stacks|cicd|platform|app)/|^main\\.ts$' },
       to: { path: '^(local|cli|bench|console)/' },
     },
     {
+      name: 'service-and-pipeline-meet-in-platform',
+      comment: 'stacks/ (the service) and cicd/ (the pipeline) never import each other: what both use is in platform/, and app/ assembles both.',
+      severity: 'error',
+      from: { path: '^(stacks|cicd)/' },
+      to: { path: '^(stacks|cicd)/', pathNot: '^$1/' },
+    },
+    {
+      name: 'platform-below-the-stacks',
+      comment: 'platform/ is what both kinds of stack build on: it imports neither of them, nor the app.',
+      severity: 'error',
+      from: { path: '^platform/' },
+      to: { path: '^(stacks|cicd|app)/' },
+    },
+    {
+      name: 'app-only-from-main',
+      comment: 'app/ assembles every stack; only main.ts (the cdktf entry) and tests use it.',
+      severity: 'error',
+      from: { pathNot: '^(main\\.ts|app/|test/)' },
+      to: { path: '^app/' },
+    },
+    {
       name: 'local-reads-not-constructs',
-      comment: 'local/ reads topology/; it never imports the stacks or the pipeline.',
+      comment: 'local/ reads topology/ and runs lambdas/; it never imports the infrastructure (stacks, pipeline, platform, app) or the tools above it.',
       severity: 'error',
       from: { path: '^local/' },
-      to: { path: '^(stacks|cicd|cli|bench|app)/' },
+      to: { path: '^(stacks|cicd|platform|app|cli|bench)/' },
+    },
+    {
+      name: 'nothing-on-bench',
+      comment: 'bench/ measures the product from on top: nothing of the product imports it (the CLI included).',
+      severity: 'error',
+      from: { path: '^(topology|lambdas|stacks|cicd|platform|app|local|cli|console)/' },
+      to: { path: '^bench/' },
+    },
+    {
+      name: 'console-reads-topology',
+      comment: 'console/ is the browser page: it may use topology/ and the types local/ serves, nothing else of the project.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(lambdas|stacks|cicd|platform|app|cli|bench)/' },
     },
     {
       name: 'no-circular',

@@ -16,7 +16,7 @@ const JS = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 // in another folder must be added to allowDefaultProject (the lint says so).
 const parserOptions = {
   projectService: {
-    allowDefaultProject: ['*.js', '*.mjs', 'bin/*.mjs', 'scripts/*.mjs'],
+    allowDefaultProject: ['*.js', '*.mjs', '.*.cjs', 'bin/*.mjs', 'scripts/*.mjs'],
     maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 30,
   },
   tsconfigRootDir: import.meta.dirname,

@@ -1,9 +1,9 @@
 /**
- * The cdktf application: one DOFS stack per environment (dofs-dev, dofs-prod).
- * `npm run synth` writes them to cdktf.out; `npx cdktf deploy dofs-dev` deploys one.
+ * The cdktf application: one DOFS stack per environment (dofs-dev, dofs-prod), the pipeline and the state
+ * bootstrap. `npm run synth` writes them to cdktf.out; `npx cdktf deploy dofs-dev` deploys one.
  */
-import { buildApp } from './stacks/app';
-import { ConfigurationError } from './stacks/config';
+import { buildApp } from './app/build-app';
+import { ConfigurationError } from './topology/env';
 
 try {
   buildApp().app.synth();

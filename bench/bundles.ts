@@ -8,8 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { lambdaBundleOptions } from '../scripts/lambda-bundle.mjs';
 import { ENV } from '../topology/access';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
-import type { Progress } from './progress';
-import { median, round } from './stats';
+import type { Progress } from '../cli/progress';
+import { round } from '../cli/stats';
+import { median } from './stats';
 
 export const BUNDLE_TARGETS = { extraBytes: 40 * 1024, importRatio: 1.15 };
 

@@ -3,7 +3,7 @@ import { FUNCTIONS, LAMBDA_LOGGING, type FunctionKey } from '../topology/functio
 import { ORDERS_TABLE } from '../topology/tables';
 import type { OrderFootprint } from './pipeline';
 import { BILLING_RULES, PRICES } from './prices';
-import { round } from './stats';
+import { round } from '../cli/stats';
 
 export const COST_TARGET_USD_PER_MILLION = 9;
 

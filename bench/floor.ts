@@ -1,15 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { createDocumentClient } from '../lambdas/shared/clients/dynamodb';
 import { OrderRepository } from '../lambdas/shared/order-repository';
-import { startDynamoDb, startSqs } from '../local/emulators';
+import { localClients } from '../local/aws-clients';
+import { startDynamoDb, startSqs } from '../local/emulator-servers';
 import { ensureResources, type LocalResources } from '../local/resources';
 import { ORDER_QUEUE_EVENT_SOURCE } from '../topology/queues';
 import { benchOrder, runLoad, type LoadFigures, type OrderTimes } from './load';
-import type { Progress } from './progress';
-import { round } from './stats';
+import type { Progress } from '../cli/progress';
+import { round } from '../cli/stats';
 
 export const SERVE_EMULATORS_FLAG = '--serve-emulators';
 
@@ -19,8 +18,6 @@ interface EmulatorEndpoints {
   readonly resources: LocalResources;
 }
 
-const CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-
 /**
  * Child mode: the two emulators alone in their own process (as in the local runtime, which runs them
  * in its process), with the tables and queues made as the runtime makes them. Prints the endpoints.
@@ -28,11 +25,8 @@ const CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local'
 export async function serveEmulators(): Promise<void> {
   const dynamo = await startDynamoDb(null);
   const sqsEmulator = await startSqs(null);
-  const resources = await ensureResources(
-    new DynamoDBClient({ ...CLIENT_CONFIG, endpoint: dynamo.endpoint }),
-    new SQSClient({ ...CLIENT_CONFIG, endpoint: sqsEmulator.endpoint }),
-    { environment: 'floor', visibilityTimeoutSeconds: 30 },
-  );
+  const clients = localClients({ dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint });
+  const resources = await ensureResources(clients.dynamodb, clients.sqs, { environment: 'floor', visibilityTimeoutSeconds: 30 });
   const endpoints: EmulatorEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, resources };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
   // Each line on stdin asks for the CPU time used so far.
@@ -85,8 +79,8 @@ export interface FloorFigures extends LoadFigures {
 export async function runFloorLevel(clients: number, orders: number, progress: Progress): Promise<FloorFigures> {
   const emulators = await startEmulatorProcess();
   const { resources } = emulators.endpoints;
-  const repository = new OrderRepository(createDocumentClient(new DynamoDBClient({ ...CLIENT_CONFIG, endpoint: emulators.endpoints.dynamodb })), resources.ordersTable);
-  const sqs = new SQSClient({ ...CLIENT_CONFIG, endpoint: emulators.endpoints.sqs });
+  const { documents, sqs } = localClients(emulators.endpoints);
+  const repository = new OrderRepository(documents, resources.ordersTable);
   const times = new Map<string, OrderTimes>();
   let polling = true;
 

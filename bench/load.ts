@@ -1,5 +1,7 @@
-import type { Progress } from './progress';
-import { percentile, round } from './stats';
+import { loadOrder, loadOrderId, sendLoad } from '../cli/load-generator';
+import { waitFor } from '../cli/poll';
+import type { Progress } from '../cli/progress';
+import { percentile, round } from '../cli/stats';
 
 /** When each order was sent, acknowledged and fulfilled (performance.now() in the benchmark process). */
 export interface OrderTimes {
@@ -19,7 +21,10 @@ export interface LoadFigures {
   readonly fulfillMs: { p50: number; p99: number };
 }
 
-/** Runs `submit` for `count` orders from `clients` concurrent clients and waits until all are fulfilled. */
+/**
+ * Runs `submit` for `count` orders from `clients` concurrent clients and waits until all are fulfilled.
+ * `submit` resolves once its order is accepted and throws otherwise, which fails the run.
+ */
 export async function runLoad(
   count: number,
   clients: number,
@@ -30,37 +35,39 @@ export async function runLoad(
   label: string,
   deadlineMs = 120_000,
 ): Promise<LoadFigures> {
-  const ids = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
-  let next = 0;
+  const ids = Array.from({ length: count }, (_, index) => loadOrderId(prefix, index));
   let accepted = 0;
   const fulfilledCount = () => ids.reduce((sum, id) => sum + (times.get(id)?.fulfilledAt !== undefined ? 1 : 0), 0);
   const report = setInterval(() => progress.update(`${label}: ${accepted}/${count} accepted, ${fulfilledCount()} fulfilled`), 250);
   const started = performance.now();
   try {
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        for (let index = next++; index < count; index = next++) {
-          const id = ids[index]!;
-          const entry = times.get(id) ?? { sentAt: 0 };
-          entry.sentAt = performance.now();
-          times.set(id, entry);
-          await submit(id, index);
-          entry.acceptedAt = performance.now();
-          accepted += 1;
-        }
-      }),
-    );
+    await sendLoad({
+      orders: count,
+      clients,
+      prefix,
+      post: async ({ order_id: id }, index) => {
+        // In the map before it is sent: its fulfillment may be seen before its acknowledgement.
+        const entry = times.get(id) ?? { sentAt: 0 };
+        entry.sentAt = performance.now();
+        times.set(id, entry);
+        await submit(id, index);
+        entry.acceptedAt = performance.now();
+        accepted += 1;
+        return 202;
+      },
+    });
     // An order once fulfilled stays so: a cursor over the ids checks each order once, not every 20 ms,
     // which keeps the waiting out of the CPU the floor's client is measured with.
-    const deadline = Date.now() + deadlineMs;
-    for (let cursor = 0; cursor < count; ) {
-      if (times.get(ids[cursor]!)?.fulfilledAt !== undefined) {
-        cursor += 1;
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`${label}: only ${fulfilledCount()} of ${count} orders fulfilled within ${deadlineMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    let cursor = 0;
+    await waitFor(
+      () => `${label}: all ${count} orders fulfilled (${fulfilledCount()} were)`,
+      () => {
+        while (cursor < count && times.get(ids[cursor]!)?.fulfilledAt !== undefined) cursor += 1;
+        return cursor === count ? true : undefined;
+      },
+      deadlineMs,
+      20,
+    );
   } finally {
     clearInterval(report);
     progress.done();
@@ -80,7 +87,7 @@ export async function runLoad(
   };
 }
 
-/** The orders the benchmark sends: small, valid, all different. */
+/** The orders the benchmark sends: small, valid, all different (the load generator's). */
 export function benchOrder(orderId: string, index: number) {
-  return { order_id: orderId, item: `item ${index % 17}`, quantity: (index % 9) + 1 };
+  return loadOrder(orderId, index);
 }

@@ -11,7 +11,7 @@ import { benchCost } from './cost';
 import { serveEmulators, SERVE_EMULATORS_FLAG } from './floor';
 import { findings } from './findings';
 import { benchPipeline, runRuntimeLevel } from './pipeline';
-import { Progress } from './progress';
+import { Progress } from '../cli/progress';
 import { machine, renderMarkdown, type BenchReport } from './report';
 import { benchStartup } from './startup';
 import { benchSynth } from './synth';

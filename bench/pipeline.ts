@@ -1,9 +1,10 @@
+import { postOrder } from '../cli/load-generator';
+import type { Progress } from '../cli/progress';
+import { startRuntimeProcess } from '../local/runtime-process';
 import type { RuntimeStatsSnapshot } from '../local/stats';
-import { startRuntimeProcess } from '../test/support/runtime-process';
 import { runFloorLevel, type FloorFigures } from './floor';
 import { benchOrder, runLoad, type LoadFigures, type OrderTimes } from './load';
-import type { Progress } from './progress';
-import { round } from './stats';
+import { round } from '../cli/stats';
 
 export const PIPELINE_TARGETS = { fulfilledFloorRatio: 0.6, ratioAtClients: 32, postP99Ms: 50, postP99AtClients: 8 };
 
@@ -100,14 +101,8 @@ export async function runRuntimeLevel(clients: number, orders: number, progress:
   );
   try {
     const submit = async (orderId: string, index: number) => {
-      const response = await fetch(`${runtime.url}/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(benchOrder(orderId, index)),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = await response.text();
-      if (response.status !== 202) throw new Error(`POST /orders answered ${response.status}: ${body.slice(0, 200)}`);
+      const { answer, body } = await postOrder(runtime.url, benchOrder(orderId, index));
+      if (answer !== 202) throw new Error(`POST /orders answered ${answer}: ${body.slice(0, 200)}`);
     };
     const stats = async () => (await (await fetch(`${runtime.url}/_local/stats`)).json()) as RuntimeStatsSnapshot;
     // Warm-up: the first orders pay for JIT compilation and the emulators' first writes.

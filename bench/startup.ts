@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { Progress } from './progress';
+import type { Progress } from '../cli/progress';
 import { forgetBuild } from './synth';
-import { median, round } from './stats';
+import { round } from '../cli/stats';
+import { median } from './stats';
 
 export const STARTUP_TARGET_MS = 2000;
 

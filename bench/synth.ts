@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Progress } from './progress';
-import { median, round } from './stats';
+import type { Progress } from '../cli/progress';
+import { round } from '../cli/stats';
+import { median } from './stats';
 
 export const SYNTH_TARGETS = { wallMs: 2500, peakRssMb: 300 };
 

@@ -1,8 +1,8 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
 import { Construct } from 'constructs';
-import type { PolicyStatement } from '../stacks/access';
-import { ServiceRole } from '../stacks/service-role';
+import type { PolicyStatement } from '../platform/policy';
+import { ServiceRole } from '../platform/service-role';
 
 /** Amazon Linux 2023 standard image 5.0: Node.js 22 and Python 3.12 runtimes. */
 export const CODEBUILD_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';

@@ -1,33 +1,47 @@
-import type { PolicyCondition, PolicyStatement } from '../stacks/access';
+import type { PolicyCondition, PolicyStatement } from '../platform/policy';
+import { stackName } from '../platform/stack-names';
+import { stateKey } from '../platform/state-backend';
 import { grantedActions } from '../topology/access';
+import { resourceName } from '../topology/names';
 
 /**
  * What CodeBuild needs to plan and apply DOFS stacks, each role confined to its own environment's names
  * (`dofs-<env>-*`), which the CI/CD's own names (`dofs-cicd-*`, `dofs-pipeline*`) never match. Written out
  * here, in one place, because this is the broadest access DOFS grants; the README lists what is still
  * broad and why, and test/infra/deploy-as-role.test.ts proves each grant against moto with IAM enforced.
+ *
+ * The target: where the CI roles plan and deploy (one account and region, and the state bucket).
  */
-export interface EnvironmentScope {
-  readonly environment: string;
-  /** The S3 key of the stack's Terraform state, e.g. dofs/dofs-dev/terraform.tfstate. */
-  readonly stateKey: string;
-}
-
-export interface Scope {
+export interface DeployTarget {
   readonly region: string;
   readonly account: string;
-  readonly stateBucketArn: string;
-  readonly environments: readonly EnvironmentScope[];
+  /** The bucket's name (the state_bucket variable). */
+  readonly stateBucket: string;
+  /**
+   * DOFS_STATE_KEY_PREFIX, as the stacks read it: each environment's state key is derived from it the way
+   * its stack's backend derives its own (platform/state-backend.ts), e.g. dofs/dofs-dev/terraform.tfstate.
+   */
+  readonly stateKeyPrefix: string;
 }
 
-/** Every name a DOFS environment creates starts with this; CI/CD names never do. */
-export const environmentPrefix = (environment: string) => `dofs-${environment}-`;
+/** The environments one role may plan or deploy, at the target. */
+export interface Scope extends DeployTarget {
+  readonly environments: readonly string[];
+}
 
-/** The names of the CI/CD's own roles: disjoint from every environment's prefix. */
-export const CICD_ROLE_PREFIX = 'dofs-cicd-';
+/** Every name a DOFS environment creates starts with this (resourceName's prefix); CI/CD names never do. */
+export const environmentPrefix = (environment: string) => resourceName(environment, '');
+
+/** The CI/CD's own place in names: its stack dofs-cicd, its Environment tag, its roles dofs-cicd-*. */
+export const CICD_ENVIRONMENT = 'cicd';
+
+/** The names of the CI/CD's own roles: disjoint from every deployed environment's prefix. */
+export const CICD_ROLE_PREFIX = environmentPrefix(CICD_ENVIRONMENT);
 
 const arn = (s: Scope, service: string, resource: string) => `arn:aws:${service}:${s.region}:${s.account}:${resource}`;
-const each = (s: Scope, resource: (prefix: string) => string | string[]) => s.environments.flatMap((e) => resource(environmentPrefix(e.environment)));
+const each = (s: Scope, resource: (prefix: string) => string | string[]) => s.environments.flatMap((e) => resource(environmentPrefix(e)));
+const bucketArn = (s: Scope) => `arn:aws:s3:::${s.stateBucket}`;
+const stateObjects = (s: Scope, suffix = '') => s.environments.map((e) => `${bucketArn(s)}/${stateKey(s.stateKeyPrefix, stackName(e))}${suffix}`);
 
 /** Mappings have generated ids; Lambda evaluates lambda:FunctionArn, the function a mapping invokes. */
 const mappingFunction = (s: Scope): PolicyCondition => ({
@@ -73,20 +87,19 @@ export function readStatements(s: Scope): PolicyStatement[] {
     { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: each(s, (p) => `arn:aws:cloudwatch::${s.account}:dashboard/${p}*`) },
     { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:GetSubscriptionAttributes'], resources: each(s, (p) => arn(s, 'sns', `${p}*`)) },
     // Each stack's own state object, and its lock file, which plan takes too (use_lockfile).
-    { sid: 'ReadState', actions: ['s3:GetObject'], resources: s.environments.map((e) => `${s.stateBucketArn}/${e.stateKey}`) },
-    { sid: 'LockState', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: s.environments.map((e) => `${s.stateBucketArn}/${e.stateKey}.tflock`) },
+    { sid: 'ReadState', actions: ['s3:GetObject'], resources: stateObjects(s) },
+    { sid: 'LockState', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: stateObjects(s, '.tflock') },
     // terraform init lists workspaces under the S3 backend's workspace_key_prefix ("env:"); nothing else.
-    { sid: 'ListWorkspaces', actions: ['s3:ListBucket'], resources: [s.stateBucketArn], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: ['env:/'] }] },
+    { sid: 'ListWorkspaces', actions: ['s3:ListBucket'], resources: [bucketArn(s)], conditions: [{ test: 'StringEquals', variable: 's3:prefix', values: ['env:/'] }] },
   ];
 }
 
 /** Creating, changing and deleting one environment's resources: what `terraform apply` does, on top of reading. */
 export function writeStatements(s: Scope, boundaryPolicyArn: string): PolicyStatement[] {
   const roles = each(s, (p) => `arn:aws:iam::${s.account}:role/${p}*`);
-  const environments = s.environments.map((e) => e.environment);
   return [
     ...readStatements(s),
-    { sid: 'WriteState', actions: ['s3:PutObject'], resources: s.environments.map((e) => `${s.stateBucketArn}/${e.stateKey}`) },
+    { sid: 'WriteState', actions: ['s3:PutObject'], resources: stateObjects(s) },
     { sid: 'WriteTables', actions: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'], resources: each(s, (p) => arn(s, 'dynamodb', `table/${p}*`)) },
     { sid: 'WriteQueues', actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'], resources: each(s, (p) => arn(s, 'sqs', `${p}*`)) },
     {
@@ -106,7 +119,7 @@ export function writeStatements(s: Scope, boundaryPolicyArn: string): PolicyStat
       sid: 'TagEventSourceMappings',
       actions: ['lambda:TagResource'],
       resources: [arn(s, 'lambda', 'event-source-mapping:*')],
-      conditions: [{ test: 'StringEquals', variable: 'aws:RequestTag/Environment', values: environments }],
+      conditions: [{ test: 'StringEquals', variable: 'aws:RequestTag/Environment', values: [...s.environments] }],
     },
     // Roles only by this environment's prefix, and only carrying its permissions boundary: a role created
     // here can never hold more than the boundary allows, whatever policy it is given.

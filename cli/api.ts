@@ -1,19 +1,7 @@
 import { describeProblems } from '../lambdas/shared/errors';
+import type { OrderView } from '../lambdas/shared/order';
 import { OperationFailedError } from './errors';
 import type { ApiResponse, Target } from './target';
-
-export interface OrderView {
-  order_id: string;
-  item: string;
-  quantity: number;
-  status: 'PENDING' | 'FULFILLED' | 'FAILED';
-  created_at: string;
-  updated_at: string;
-  failure_reason?: string;
-  attempts?: number;
-  redrives?: number;
-  last_failure?: string;
-}
 
 /** "Invalid order: quantity must be at least 1; item is required" from the API's error body. */
 export function problemText(response: ApiResponse): string {

@@ -3,7 +3,9 @@
  * deployed stack. Each command is a module in ./commands; this file only declares the interface.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import * as v from 'valibot';
 import { ORDER_STATUSES, QUANTITY_MAX } from '../lambdas/shared/order';
+import { FAILURE_THRESHOLD, FailureThresholdSchema } from '../topology/env';
 import { executions } from './commands/executions';
 import { failed, type FailedOptions } from './commands/failed';
 import { get } from './commands/get';
@@ -27,9 +29,10 @@ function integer(min: number, max: number) {
   };
 }
 
-function fraction(raw: string): number {
+/** A FAILURE_THRESHOLD given as a flag, checked as the runtime checks one it is sent (topology/env.ts). */
+function failureThreshold(raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new InvalidArgumentError('must be a number from 0.0 to 1.0.');
+  if (raw.trim() === '' || !v.is(FailureThresholdSchema, value)) throw new InvalidArgumentError(`must be ${FAILURE_THRESHOLD.expected}.`);
   return value;
 }
 
@@ -110,7 +113,7 @@ export function buildProgram(run: (action: (target: Target, out: Output) => Prom
     .description('send orders from concurrent clients and report throughput, latency and outcomes')
     .option('--orders <n>', 'how many orders', integer(1, 1_000_000), 100)
     .option('--concurrency <n>', 'concurrent clients', integer(1, 1000), 8)
-    .option('--failure-threshold <x>', 'FAILURE_THRESHOLD during the load, restored after (local runtime only)', fraction)
+    .option('--failure-threshold <x>', 'FAILURE_THRESHOLD during the load, restored after (local runtime only)', failureThreshold)
     .option('--prefix <prefix>', 'order_id prefix (default: load-<time>)')
     .option('--timeout <seconds>', 'how long to wait for final states after sending', integer(1, 3600), 120)
     .action((options: LoadOptions, command: Command) => run((target, out) => load(target, options, out), command));

@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDocumentClient } from '../lambdas/shared/clients/dynamodb';
 import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
+import { localClients } from '../local/aws-clients';
 import { NotSupportedError, OperationFailedError, TargetUnreachableError, UsageError } from './errors';
 
 /** Where the command line sends its requests: the local runtime (default) or a deployed stack. */
@@ -77,13 +78,13 @@ export abstract class Target {
   /** Repositories and an SQS client for the commands that read tables and queues directly. */
   async open(): Promise<Stores> {
     this.stores ??= this.loadResources().then((resources) => {
-      const local = resources.endpoints ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
-      const dynamodb = new DynamoDBClient({ region: resources.region, ...local, ...(resources.endpoints ? { endpoint: resources.endpoints.dynamodb } : {}) });
-      const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+      const { documents, sqs } = resources.endpoints
+        ? localClients(resources.endpoints, { region: resources.region })
+        : { documents: createDocumentClient(new DynamoDBClient({ region: resources.region })), sqs: new SQSClient({ region: resources.region }) };
       return {
         orders: new OrderRepository(documents, resources.ordersTable),
         failedOrders: new FailedOrderRepository(documents, resources.failedOrdersTable),
-        sqs: new SQSClient({ region: resources.region, ...local, ...(resources.endpoints ? { endpoint: resources.endpoints.sqs } : {}) }),
+        sqs,
         resources,
       };
     });

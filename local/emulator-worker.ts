@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
 import { interposeAuthorization, LocalAuthorizer } from './authorizer';
-import { startDynamoDb, startSqs, type DataDir } from './emulators';
+import { startDynamoDb, startSqs } from './emulator-servers';
+import type { DataDir } from './emulators';
 import { FaultInjector, interposeFaults } from './faults';
 import { logDenial } from './runtime-log';
 import { RequestCounter } from './stats';

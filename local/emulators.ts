@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+/**
+ * The runtime's side of the emulator thread. It knows the worker only by its file and the messages of
+ * emulator-protocol.ts: the worker starts the emulators when it loads, so importing a value from it
+ * would start them in this thread.
+ */
 import { Worker } from 'node:worker_threads';
 import type { WorkerMessage, WorkerRequest } from './emulator-protocol';
 import type { RoleGrant } from './authorizer';
 import type { ActiveFault, FaultSpec } from './faults';
+import { LOCAL_ACCOUNT } from './names';
 import type { RequestCounts } from './stats';
 
 /**
@@ -17,44 +19,8 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** An emulator in this thread, with the HTTP server it answers on. */
-export interface EmulatorServer extends Emulator {
-  readonly server: Server;
-}
-
 /** `null` keeps everything in memory. */
 export type DataDir = string | null;
-
-export async function startDynamoDb(dataDir: DataDir): Promise<EmulatorServer> {
-  const { default: dynalite } = await import('dynalite');
-  const path = dataDir ? join(dataDir, 'dynamodb') : undefined;
-  if (path) mkdirSync(path, { recursive: true });
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-export async function startSqs(dataDir: DataDir): Promise<EmulatorServer> {
-  // A native import: fauxqs is an ES module, and the test harness loads this file as CommonJS.
-  const { startFauxqs } = await import('fauxqs');
-  const path = dataDir ? join(dataDir, 'sqs') : undefined;
-  if (path) mkdirSync(path, { recursive: true });
-  // fauxqs listens on every interface unless told otherwise (listenHost is in our patch: docs/emulators.md).
-  const server = await startFauxqs({ port: 0, listenHost: '127.0.0.1', logger: false, ...(path ? { dataDir: path } : {}) });
-  if (!server.httpServer) {
-    await server.stop();
-    throw new Error('fauxqs is not patched (npm install applies patches/ unless scripts are off): run `npx patch-package`');
-  }
-  return { endpoint: `http://127.0.0.1:${server.port}`, server: server.httpServer, close: () => server.stop() };
-}
 
 export interface EmulatorCounts {
   readonly requests: RequestCounts;
@@ -74,7 +40,7 @@ export interface EmulatorThread {
 }
 
 /** Starts both emulators in a worker thread running `workerFile` (the built local/emulator-worker). */
-export async function startEmulatorThread(workerFile: string, dataDir: DataDir, onFailure: (error: unknown) => void, account = '000000000000'): Promise<EmulatorThread> {
+export async function startEmulatorThread(workerFile: string, dataDir: DataDir, onFailure: (error: unknown) => void, account = LOCAL_ACCOUNT): Promise<EmulatorThread> {
   const worker = new Worker(workerFile, { workerData: { dataDir, account } });
   // Replies come back in the order the requests went out.
   const waiting: ((message: WorkerMessage) => void)[] = [];

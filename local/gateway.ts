@@ -1,12 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import { FAILURE_THRESHOLD, FailureThresholdSchema } from '../topology/env';
 import type { ConsoleAssets } from './console-assets';
 import type { ConsoleFeed } from './console-feed';
 import type { ExecutionHistory } from './executions';
 import { InvalidFaultError, MAX_FAULTS, parseFaultSpec, type ActiveFault, type FaultSpec, type KnownOperations } from './faults';
 import { BodyTooLargeError, InvalidRequestTargetError, readBody, requestUrl, sendJson } from './http-util';
 import type { LocalFunction } from './lambda-host';
+import { LOCAL_ACCOUNT } from './names';
 
 /** API Gateway's own payload limit for HTTP APIs; the handler enforces the much smaller order limit. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -37,7 +40,7 @@ export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEven
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_ACCOUNT,
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
@@ -85,13 +88,14 @@ async function setFailureThreshold(req: IncomingMessage, res: ServerResponse, op
   } catch {
     value = undefined;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+  const threshold = v.safeParse(FailureThresholdSchema, value);
+  if (!threshold.success) {
     return sendJson(res, 400, {
       error: 'Invalid failure threshold',
-      details: [{ field: 'failure_threshold', message: 'must be a number between 0.0 and 1.0' }],
+      details: [{ field: 'failure_threshold', message: `must be ${FAILURE_THRESHOLD.expected}` }],
     });
   }
-  await options.failureThreshold.set(value);
+  await options.failureThreshold.set(threshold.output);
   sendJson(res, 200, { failure_threshold: options.failureThreshold.get() });
 }
 

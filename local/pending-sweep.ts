@@ -20,6 +20,20 @@ export class PendingSweep {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  /**
+   * Orders left PENDING by an earlier run may have lost their message: the sweeper, run once for every
+   * PENDING order, sends them again. Answers how many it re-sent; a failed sweep is reported to onError
+   * and counts none (the periodic sweep tries again).
+   */
+  async sweepAllNow(): Promise<number> {
+    try {
+      return ((await this.sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number }).redriven;
+    } catch (error) {
+      this.onError(error);
+      return 0;
+    }
+  }
+
   start(): void {
     const { everySeconds, redriveAfterSeconds } = pendingSweepTiming(this.visibilityTimeoutSeconds);
     this.timer = setInterval(() => {

@@ -1,40 +1,32 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
-import { ENV, type EnvName, type ResourceRef } from '../topology/access';
-import { readEnv } from '../topology/env';
-import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
+import { ENV } from '../topology/access';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
-import { resourceName } from '../topology/names';
-import { QUEUE_CONSUMERS } from '../topology/queues';
-import { buildOrderWorkflow } from '../topology/workflow';
 import { workflowGraph } from '../topology/workflow-graph';
+import { localClients } from './aws-clients';
 import { ConsoleAssets } from './console-assets';
-import { buildSnapshot, ConsoleFeed } from './console-feed';
+import { ConsoleFeed } from './console-feed';
+import { snapshotReader } from './console-snapshot';
 import type { Revocation } from './config';
 import type { DataDir, EmulatorThread } from './emulators';
+import { createEventSources } from './event-sources';
 import { ExecutionHistory } from './executions';
-import { close, listen } from './http-util';
-import { createGateway } from './gateway';
-import { functionEnvironment } from './function-env';
-import { loadFunction, type LocalFunction } from './lambda-host';
-import { localResolver } from './resolver';
-import { localRoles, type LocalRole } from './roles';
-import { LocalAuthorizer, type RoleGrant } from './authorizer';
-import { ensureResources, type LocalResources } from './resources';
-import { createSfnApiServer } from './sfn-api';
+import { FailureThresholdSetting } from './failure-threshold';
 import { commandNames } from './faults';
+import { FunctionSettings } from './function-settings';
+import { loadFunctions } from './functions';
+import { createGateway } from './gateway';
+import { close, listen } from './http-util';
+import type { LocalFunction } from './lambda-host';
+import { LOCAL_ENVIRONMENT, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN, localFunctionArn, localFunctionName, localTableArn } from './names';
+import { createOrderWorkflow } from './order-workflow';
 import { PendingSweep } from './pending-sweep';
+import { localResolver } from './resolver';
+import { ensureResources, type LocalResources } from './resources';
+import { grantRoles } from './role-access';
 import { logDenial, logRuntimeError } from './runtime-log';
-import { SqsEventSource } from './sqs-event-source';
-import { RuntimeStats } from './stats';
-import { LocalStateMachine } from './step-functions';
-import { createWorkflowTasks } from './workflow-tasks';
-
-export const LOCAL_ENVIRONMENT = 'local';
-export const LOCAL_REGION = 'us-east-1';
-const ACCOUNT = '000000000000';
+import { createSfnApiServer } from './sfn-api';
+import { ShutdownSequence } from './shutdown';
+import { mergeCounts, RuntimeStats } from './stats';
 
 export interface RuntimeOptions {
   readonly port: number;
@@ -64,204 +56,103 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-function mergeCounts(...counts: Record<string, number>[]): Record<string, number> {
-  const merged: Record<string, number> = {};
-  for (const each of counts) for (const [key, n] of Object.entries(each)) merged[key] = (merged[key] ?? 0) + n;
-  return merged;
-}
-
 /**
- * What Step Functions reports when its role may not invoke a task's function: the Lambda service's
- * AccessDeniedException, surfaced as Lambda.AWSLambdaException (a name the workflow's Retry lists).
+ * Starts the pipeline's parts in the order they depend on one another, registering each one's stopper
+ * as soon as it has started: a start-up that fails stops what did start, and stop() stops them newest
+ * first.
  */
-class LambdaInvokeDeniedError extends Error {
-  constructor(message: string) {
-    super(`${message} (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException)`);
-    this.name = 'Lambda.AWSLambdaException';
-  }
-}
-
-const arn = (service: string, resource: string) => `arn:aws:${service}:${LOCAL_REGION}:${ACCOUNT}:${resource}`;
-
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const stoppers: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
-  };
+  const shutdown = new ShutdownSequence();
+  const stop = () => shutdown.stop();
   try {
-    stoppers.push(async () => options.releaseDataDir?.());
+    shutdown.register(async () => options.releaseDataDir?.());
     const emulators = await options.emulators;
-    stoppers.push(() => emulators.close());
-    const { dynamodb: dynamo, sqs: sqsEmulator } = emulators;
+    shutdown.register(() => emulators.close());
 
-    const clientConfig = { region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
-    const sqs = new SQSClient({ ...clientConfig, endpoint: sqsEmulator.endpoint });
-    const resources = await ensureResources(dynamodb, sqs, {
+    const clients = localClients({ dynamodb: emulators.dynamodb.endpoint, sqs: emulators.sqs.endpoint });
+    const resources = await ensureResources(clients.dynamodb, clients.sqs, {
       environment: LOCAL_ENVIRONMENT,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
-
-    const functionName = (key: FunctionKey) => resourceName(LOCAL_ENVIRONMENT, key);
-    const functionArn = (key: FunctionKey) => arn('lambda', `function:${functionName(key)}`);
-    const stateMachineArn = arn('states', `stateMachine:${resourceName(LOCAL_ENVIRONMENT, 'order-workflow')}`);
-    const resolver = localResolver({ resources, stateMachineArn, functionArn, tableArn: (name) => arn('dynamodb', `table/${name}`) });
-    // Each function, the state machine and the event source mappings act with their own role's
-    // credentials, as on AWS; the runtime's own calls (resources, console) are the operator's.
-    const roles = localRoles(LOCAL_ENVIRONMENT, ACCOUNT, resolver, options.revoke ?? []);
-    const asRole = (role: LocalRole) => ({ region: LOCAL_REGION, credentials: role.credentials });
-    // Every call made with a role's credentials is authorized against its policy: in the emulator thread
-    // for DynamoDB and SQS, here for the Step Functions API and the state machine's task invocations.
-    const grants: RoleGrant[] = [...Object.values(roles.functions), roles.stateMachine].map((role) => ({ name: role.name, arn: role.arn, accessKeyId: role.credentials.accessKeyId, statements: role.statements }));
-    const authorizer = new LocalAuthorizer(ACCOUNT, grants);
-    await emulators.setRoles(grants);
+    const resolver = localResolver({ resources, stateMachineArn: LOCAL_STATE_MACHINE_ARN, functionArn: localFunctionArn, tableArn: localTableArn });
+    const { roles, authorizer } = await grantRoles(emulators, resolver, options.revoke ?? []);
     const stats = new RuntimeStats(async () => {
       const { requests, denials } = await emulators.counts();
       return { requests, denials: mergeCounts(authorizer.denials(), denials) };
     });
     const history = new ExecutionHistory();
 
-    // Task handlers resolve the functions when they run: the functions are loaded once the Step Functions
-    // endpoint (which api_handler's environment names) is listening.
+    // Filled in below: the functions are loaded once the Step Functions endpoint (which api_handler's
+    // environment names) is listening, and the workflow's tasks look them up when they run.
     const functions = {} as Record<FunctionKey, LocalFunction>;
-    const definition = buildOrderWorkflow({
-      validatorFunctionArn: functionArn('validator'),
-      orderStorageFunctionArn: functionArn('order_storage'),
-      orderQueueUrl: resources.orderQueueUrl,
-    });
-    // The state machine invokes its tasks with its own role (lambda:InvokeFunction on each function).
-    const invokeAsStateMachine = (key: FunctionKey) => async (event: unknown) => {
-      const decision = authorizer.authorizeAction(roles.stateMachine.credentials.accessKeyId, 'lambda:InvokeFunction', functionArn(key));
-      if (!decision.allowed) {
-        logDenial(decision.denial);
-        throw new LambdaInvokeDeniedError(decision.message);
-      }
-      return functions[key].invoke(event);
-    };
-    const tasks = createWorkflowTasks(
-      { validator: invokeAsStateMachine('validator'), orderStorage: invokeAsStateMachine('order_storage') },
-      new SQSClient({ ...asRole(roles.stateMachine), endpoint: sqsEmulator.endpoint }),
-    );
-    const stateMachine = new LocalStateMachine(definition, tasks, stateMachineArn, history, {
+    const workflow = createOrderWorkflow({
+      resources,
+      role: roles.stateMachine,
+      authorizer,
+      sqsEndpoint: emulators.sqs.endpoint,
+      history,
       observe: (transitions, ms) => stats.recordExecution(transitions, ms),
+      functionOf: (key) => functions[key],
     });
-    const sfnApi = createSfnApiServer(stateMachine, authorizer, logDenial);
+    const sfnApi = createSfnApiServer(workflow.stateMachine, authorizer, logDenial);
     const sfnPort = await listen(sfnApi, 0, '127.0.0.1');
-    stoppers.push(() => close(sfnApi));
+    shutdown.register(() => close(sfnApi));
 
-    const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsEmulator.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` };
-    const settings: Partial<Record<EnvName, string>> = options.failureThreshold === undefined ? {} : { [ENV.failureThreshold]: options.failureThreshold };
-    const observe = (name: string, ms: number, failed: boolean) => stats.recordInvocation(name, ms, failed);
-    const settled = await Promise.allSettled(
-      FUNCTION_KEYS.map((key) =>
-        loadFunction({
-          workerFile: options.functionWorker ?? join(options.bundleDir, '..', 'local', 'function-worker.mjs'),
-          bundleDir: options.bundleDir,
-          key,
-          functionName: functionName(key),
-          functionArn: functionArn(key),
-          environment: () => functionEnvironment(key, { functionName: functionName(key), region: LOCAL_REGION, role: roles.functions[key], endpoints, resolver, settings }),
-          observe,
-        }),
-      ),
+    const endpoints = { dynamodb: emulators.dynamodb.endpoint, sqs: emulators.sqs.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` };
+    const settings = new FunctionSettings(options.failureThreshold === undefined ? {} : { [ENV.failureThreshold]: options.failureThreshold });
+    const loaded = await loadFunctions(
+      {
+        bundleDir: options.bundleDir,
+        functionWorker: options.functionWorker,
+        roles,
+        endpoints,
+        resolver,
+        settings,
+        observe: (name, ms, failed) => stats.recordInvocation(name, ms, failed),
+      },
+      shutdown,
     );
-    // Every function that did start is stopped with the runtime, also when another failed to.
-    for (const outcome of settled) {
-      if (outcome.status !== 'fulfilled') continue;
-      functions[outcome.value.key] = outcome.value;
-      stoppers.push(() => outcome.value.stop());
-    }
-    const failedToStart = settled.find((outcome) => outcome.status === 'rejected');
-    if (failedToStart) throw failedToStart.reason;
+    Object.assign(functions, loaded);
 
-    const onError = (error: unknown) => logRuntimeError('event source error', error);
-    // An event source mapping polls with its function's role (the consumer grants in topology/access.ts).
-    const sources = QUEUE_CONSUMERS.map(({ queue, consumer, eventSource }) => {
-      const ref: ResourceRef = { kind: 'queue', queue: queue.baseName as 'order_queue' | 'order_dlq' };
-      return new SqsEventSource({
-        sqs: new SQSClient({ ...asRole(roles.functions[consumer]), endpoint: sqsEmulator.endpoint }),
-        queueUrl: resolver.identifier(ref, 'url'),
-        queueArn: resolver.identifier(ref, 'arn'),
-        region: LOCAL_REGION,
-        fn: functions[consumer],
-        settings: eventSource,
-        onError,
-      });
-    });
+    const sources = createEventSources({ sqsEndpoint: emulators.sqs.endpoint, roles, resolver, functions, onError: (error) => logRuntimeError('event source error', error) });
     for (const source of sources) {
       source.start();
-      stoppers.push(() => source.stop());
+      shutdown.register(() => source.stop());
     }
 
-    // Orders left PENDING by an earlier run may have lost their message: the deployed pending sweeper,
-    // run once now for every PENDING order, sends them again.
-    let redriven = 0;
-    try {
-      ({ redriven } = (await functions.pending_sweeper.invoke({ olderThanSeconds: 0 })) as { redriven: number });
-    } catch (error) {
-      // The periodic sweep below tries again.
-      logRuntimeError('pending sweep failed', error);
-    }
-    // From then on, the deployed schedule's rule, time-scaled: an order stored while order_queue refused
-    // messages is re-sent once the queue takes them again, without a restart or a client retry.
+    // The pending sweep runs once now (orders an earlier run left PENDING), then on the deployed
+    // schedule, time-scaled: an order stored while order_queue refused messages is re-sent once the
+    // queue takes them again, without a restart or a client retry.
     const sweep = new PendingSweep(functions.pending_sweeper, options.visibilityTimeoutSeconds, (error) => logRuntimeError('pending sweep failed', error));
+    const redriven = await sweep.sweepAllNow();
     sweep.start();
-    stoppers.push(() => sweep.stop());
+    shutdown.register(() => sweep.stop());
 
-    // Changing FAILURE_THRESHOLD is a configuration update: fulfill_order starts afresh with it.
-    let failureThreshold = readEnv(settings, (env) => env.failureThreshold(ENV.failureThreshold));
-    const failureThresholdSetting = {
-      get: () => failureThreshold,
-      async set(value: number) {
-        const previous = settings[ENV.failureThreshold];
-        settings[ENV.failureThreshold] = String(value);
-        try {
-          await functions.fulfill_order.reload();
-        } catch (error) {
-          // The old environment keeps serving; the next new one must not pick up the value that failed.
-          if (previous === undefined) delete settings[ENV.failureThreshold];
-          else settings[ENV.failureThreshold] = previous;
-          throw error;
-        }
-        failureThreshold = value;
-      },
-    };
-
-    const documents = DynamoDBDocumentClient.from(dynamodb);
-    const snapshot = () =>
-      buildSnapshot({
-        orders: new OrderRepository(documents, resources.ordersTable),
-        failedOrders: new FailedOrderRepository(documents, resources.failedOrdersTable),
-        sqs,
-        orderQueueUrl: resources.orderQueueUrl,
-        orderDlqUrl: resources.orderDlqUrl,
-        executions: history,
-        failureThreshold: failureThresholdSetting.get,
-      });
+    const failureThreshold = new FailureThresholdSetting(settings, functions.fulfill_order);
+    const snapshot = snapshotReader({ clients, resources, executions: history, failureThreshold: () => failureThreshold.get() });
     const feed = new ConsoleFeed(snapshot);
-    stoppers.push(async () => feed.stop());
+    shutdown.register(async () => feed.stop());
 
-    const describe = () => ({
-      region: LOCAL_REGION,
-      endpoints,
-      resources: { ...resources, stateMachineArn },
-      functions: FUNCTION_KEYS.map(functionName),
-    });
     const gateway = createGateway({
       apiHandler: functions.api_handler,
       executions: history,
-      describe,
+      describe: () => ({
+        region: LOCAL_REGION,
+        endpoints,
+        resources: { ...resources, stateMachineArn: LOCAL_STATE_MACHINE_ARN },
+        functions: FUNCTION_KEYS.map(localFunctionName),
+      }),
       stats: () => stats.snapshot(),
       snapshot,
       feed,
-      workflowGraph: workflowGraph(definition),
+      workflowGraph: workflowGraph(workflow.definition),
       console: new ConsoleAssets(options.consoleDir ?? join(options.bundleDir, '..', 'console')),
-      failureThreshold: failureThresholdSetting,
+      failureThreshold,
       faults: (change) => emulators.faults(change),
       faultOperations: { dynamodb: commandNames(await import('@aws-sdk/client-dynamodb')), sqs: commandNames(await import('@aws-sdk/client-sqs')) },
     });
     const port = await listen(gateway, options.port, options.host);
-    stoppers.push(() => close(gateway));
+    shutdown.register(() => close(gateway));
 
     return { url: `http://localhost:${port}`, port, resources, redriven, stop };
   } catch (error) {

@@ -63,6 +63,13 @@ export class RequestCounter {
   }
 }
 
+/** Counts from several places (the denials the emulator thread and the runtime each refused), added up by key. */
+export function mergeCounts(...counts: Record<string, number>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const each of counts) for (const [key, n] of Object.entries(each)) merged[key] = (merged[key] ?? 0) + n;
+  return merged;
+}
+
 /**
  * What the local pipeline did, counted the way AWS bills it: emulator requests per operation, Lambda
  * invocations and their durations, workflow executions and state transitions. Served at

@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
+import { configureBackend } from '../platform/state-backend';
 import { ENV, environmentOf, FUNCTION_ACCESS, STATE_MACHINE_ACCESS, statementsOf, type EnvName, type ResourceResolver } from '../topology/access';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { PROJECT } from '../topology/names';
@@ -21,26 +22,6 @@ export interface DofsStackOptions {
   readonly config: DofsConfig;
   /** Defaults to dist/lambdas under the working directory. */
   readonly bundleDir?: string;
-}
-
-/** The remote-state key of one stack, e.g. dofs/dofs-dev/terraform.tfstate. */
-export function stateKey(keyPrefix: string, stackName: string): string {
-  return `${keyPrefix}/${stackName}/terraform.tfstate`;
-}
-
-/**
- * Configures the S3 backend when a state bucket is given (the seed's backend.tf step), with Terraform's
- * native S3 locking; otherwise local state in the project directory, by a path that travels with it.
- */
-export function configureBackend(stack: TerraformStack, stackName: string, backend: DofsConfig['stateBackend']): void {
-  if (!backend) {
-    // Relative to cdktf.out/stacks/<stack>, where Terraform runs: the project root.
-    new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
-    return;
-  }
-  new S3Backend(stack, { bucket: backend.bucket, key: stateKey(backend.keyPrefix, stackName), region: backend.region, encrypt: true });
-  // cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10); DynamoDB locking is deprecated.
-  stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }
 
 /** One DOFS environment: API, the functions, workflow, tables, queues, event sources, recovery and monitoring. */

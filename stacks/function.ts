@@ -4,12 +4,19 @@ import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServiceRole } from '../platform/service-role';
+import type { PolicyStatement } from '../topology/access';
 import { FUNCTIONS, LAMBDA_LOGGING, type FunctionKey } from '../topology/functions';
 import { resourceName } from '../topology/names';
-import type { PolicyStatement } from '../topology/access';
-import { ServiceRole, XRAY_WRITE } from './service-role';
 
 export const LAMBDA_RUNTIME = 'nodejs22.x';
+
+/** X-Ray offers no resource-level permissions for sending traces: `*` is the narrowest resource there is. */
+export const XRAY_WRITE: PolicyStatement = {
+  sid: 'XRayTraces',
+  actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+  resources: ['*'],
+};
 
 export interface DofsFunctionOptions {
   readonly key: FunctionKey;

@@ -2,11 +2,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
+import { ServiceRole } from '../platform/service-role';
+import type { PolicyStatement } from '../topology/access';
 import { resourceName } from '../topology/names';
 import { buildOrderWorkflow } from '../topology/workflow';
-import type { PolicyStatement } from '../topology/access';
 import type { DofsFunction } from './function';
-import { ServiceRole } from './service-role';
 
 export interface WorkflowOptions {
   readonly environment: string;

@@ -1,20 +1,20 @@
 /**
- * The five Lambda functions: entry points, sizes and timeouts. The build, the stacks and the local
- * runtime all read this list, so a timeout changed here changes the queue visibility timeout too.
+ * The Lambda functions, with their sizes and timeouts. Each key names its folder: lambdas/<key>/index.ts
+ * is its entry point, which is how scripts/build.mjs finds the bundles (a unit test holds the two to the
+ * same set). The stacks and the local runtime read this list, so a timeout changed here changes the
+ * queue visibility timeout too.
  */
 export type FunctionKey = 'api_handler' | 'validator' | 'order_storage' | 'fulfill_order' | 'dlq_handler' | 'pending_sweeper';
 
 export interface FunctionDefinition {
   readonly key: FunctionKey;
-  /** TypeScript entry, relative to the repository root. */
-  readonly entry: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly description: string;
 }
 
 function define(key: FunctionKey, timeoutSeconds: number, memoryMb: number, description: string): FunctionDefinition {
-  return { key, entry: `lambdas/${key}/index.ts`, timeoutSeconds, memoryMb, description };
+  return { key, timeoutSeconds, memoryMb, description };
 }
 
 export const FUNCTIONS: Readonly<Record<FunctionKey, FunctionDefinition>> = {

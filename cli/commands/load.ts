@@ -1,8 +1,11 @@
-import { Progress } from '../../bench/progress';
-import { percentile, round } from '../../bench/stats';
-import { fetchOrder, isFinal, problemText, type OrderView } from '../api';
+import type { OrderView } from '../../lambdas/shared/order';
+import { fetchOrder, isFinal, problemText } from '../api';
 import { NotSupportedError, OperationFailedError } from '../errors';
+import { acknowledges, forEachConcurrently, isError, NO_ANSWER, refuses, sendLoad, type SentOrder } from '../load-generator';
 import type { Output } from '../output';
+import { waitFor, WaitTimeoutError } from '../poll';
+import { Progress } from '../progress';
+import { percentile, round } from '../stats';
 import { LocalTarget, type Target } from '../target';
 
 export interface LoadOptions {
@@ -11,13 +14,6 @@ export interface LoadOptions {
   failureThreshold?: number;
   prefix?: string;
   timeout: number;
-}
-
-interface Sent {
-  id: string;
-  postMs?: number;
-  status?: number;
-  final?: OrderView;
 }
 
 const BAR_WIDTH = 24;
@@ -31,16 +27,6 @@ const latency = (values: number[]) =>
   values.length === 0
     ? undefined
     : { p50: round(percentile(values, 50), 1), p90: round(percentile(values, 90), 1), p99: round(percentile(values, 99), 1), max: round(Math.max(...values), 1) };
-
-/** Runs `work` for every index from `concurrency` workers. */
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      for (let index = next++; index < count; index = next++) await work(index);
-    }),
-  );
-}
 
 async function withFailureThreshold<T>(target: Target, value: number | undefined, out: Output, run: () => Promise<T>): Promise<T> {
   if (value === undefined) return run();
@@ -70,66 +56,82 @@ async function withFailureThreshold<T>(target: Target, value: number | undefined
 }
 
 /**
+ * Asks for each acknowledged order, `concurrency` at a time, until every one is FULFILLED or FAILED
+ * or `timeoutSeconds` pass; what is final by then is in `finals`.
+ */
+async function awaitFinals(target: Target, acknowledged: readonly SentOrder[], concurrency: number, timeoutSeconds: number, finals: Map<string, OrderView>): Promise<void> {
+  let waiting = acknowledged;
+  try {
+    await waitFor(
+      () => `${waiting.length} orders to reach FULFILLED or FAILED`,
+      async () => {
+        await forEachConcurrently(waiting.length, concurrency, async (index) => {
+          const { order_id: orderId } = waiting[index]!.order;
+          const current = await fetchOrder(target, orderId).catch(() => undefined);
+          if (current && isFinal(current)) finals.set(orderId, current);
+        });
+        waiting = waiting.filter(({ order }) => !finals.has(order.order_id));
+        return waiting.length === 0 ? true : undefined;
+      },
+      timeoutSeconds * 1000,
+      250,
+    );
+  } catch (error) {
+    // Orders still PENDING at the deadline are the report's "unfinished", not a failure of the command.
+    if (!(error instanceof WaitTimeoutError)) throw error;
+  }
+}
+
+/**
  * Sends N orders from C concurrent clients, then waits until each is FULFILLED or FAILED. Times to
  * acknowledge are measured here; times to the final state are the order's own created_at -> updated_at
  * (server clock), so they don't depend on how often this command asks.
  */
 export async function load(target: Target, options: LoadOptions, out: Output): Promise<void> {
   const prefix = options.prefix ?? `load-${Date.now().toString(36)}`;
-  const sent: Sent[] = Array.from({ length: options.orders }, (_, index) => ({ id: `${prefix}-${index}` }));
+  const finals = new Map<string, OrderView>();
   const progress = new Progress();
   const figures = await withFailureThreshold(target, options.failureThreshold, out, async () => {
     const started = performance.now();
-    let acknowledged = 0;
-    let finals = 0;
-    const show = () => progress.update(`${bar(acknowledged + finals, options.orders * 2)} ${acknowledged}/${options.orders} sent, ${finals} final`);
+    let answered = 0;
+    const show = () => progress.update(`${bar(answered + finals.size, options.orders * 2)} ${answered}/${options.orders} sent, ${finals.size} final`);
     const ticker = setInterval(show, 200);
     try {
-      await pool(options.orders, options.concurrency, async (index) => {
-        const order = sent[index]!;
-        const before = performance.now();
-        try {
-          const response = await target.request('POST', '/orders', { order_id: order.id, item: `load item ${index % 17}`, quantity: (index % 9) + 1 });
-          order.status = response.status;
-        } catch {
-          order.status = 0;
-        }
-        order.postMs = performance.now() - before;
-        acknowledged += 1;
+      const { sent } = await sendLoad({
+        orders: options.orders,
+        clients: options.concurrency,
+        prefix,
+        item: 'load item',
+        post: async (order) => {
+          try {
+            return (await target.request('POST', '/orders', order)).status;
+          } catch {
+            return NO_ANSWER;
+          }
+        },
+        onAnswered: () => (answered += 1),
       });
       const submittedAt = performance.now();
-
-      const deadline = Date.now() + options.timeout * 1000;
-      let waiting = sent.filter((order) => order.status === 200 || order.status === 202);
-      while (waiting.length > 0 && Date.now() < deadline) {
-        await pool(waiting.length, options.concurrency, async (index) => {
-          const order = waiting[index]!;
-          const current = await fetchOrder(target, order.id).catch(() => undefined);
-          if (current && isFinal(current)) {
-            order.final = current;
-            finals += 1;
-          }
-        });
-        waiting = waiting.filter((order) => !order.final);
-        if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      await awaitFinals(target, sent.filter(({ answer }) => acknowledges(answer)), options.concurrency, options.timeout, finals);
       const finishedAt = performance.now();
-      return { started, submittedAt, finishedAt };
+      return { sent, started, submittedAt, finishedAt };
     } finally {
       clearInterval(ticker);
       progress.done();
     }
   });
 
-  const accepted = sent.filter((order) => order.status === 202 || order.status === 200);
+  const { sent } = figures;
+  const accepted = sent.filter(({ answer }) => acknowledges(answer));
+  const finalOf = ({ order }: SentOrder) => finals.get(order.order_id);
   const outcome = {
-    accepted: sent.filter((order) => order.status === 202).length,
-    duplicate: sent.filter((order) => order.status === 200).length,
-    refused: sent.filter((order) => order.status !== undefined && order.status >= 400 && order.status < 500).length,
-    errors: sent.filter((order) => order.status === 0 || (order.status ?? 0) >= 500).length,
-    fulfilled: accepted.filter((order) => order.final?.status === 'FULFILLED').length,
-    failed: accepted.filter((order) => order.final?.status === 'FAILED').length,
-    unfinished: accepted.filter((order) => !order.final).length,
+    accepted: sent.filter(({ answer }) => answer === 202).length,
+    duplicate: sent.filter(({ answer }) => answer === 200).length,
+    refused: sent.filter(({ answer }) => refuses(answer)).length,
+    errors: sent.filter(({ answer }) => isError(answer)).length,
+    fulfilled: accepted.filter((order) => finalOf(order)?.status === 'FULFILLED').length,
+    failed: accepted.filter((order) => finalOf(order)?.status === 'FAILED').length,
+    unfinished: accepted.filter((order) => !finalOf(order)).length,
   };
   const seconds = (ms: number) => ms / 1000;
   const submitSeconds = seconds(figures.submittedAt - figures.started);
@@ -146,8 +148,8 @@ export async function load(target: Target, options: LoadOptions, out: Output): P
       final_per_second: round((outcome.fulfilled + outcome.failed) / totalSeconds, 1),
     },
     latency_ms: {
-      post: latency(sent.map((order) => order.postMs ?? 0)),
-      to_final: latency(accepted.filter((order) => order.final).map((order) => Date.parse(order.final!.updated_at) - Date.parse(order.final!.created_at))),
+      post: latency(sent.map(({ sentAt, answeredAt }) => answeredAt - sentAt)),
+      to_final: latency([...finals.values()].map((order) => Date.parse(order.updated_at) - Date.parse(order.created_at))),
     },
     duration_seconds: round(totalSeconds, 2),
   };

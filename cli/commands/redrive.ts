@@ -10,6 +10,7 @@ import {
 import type { OrderMessage } from '../../lambdas/shared/order';
 import { OperationFailedError } from '../errors';
 import type { Output } from '../output';
+import { waitFor, WaitTimeoutError } from '../poll';
 import type { Stores, Target } from '../target';
 
 export interface RedriveOptions {
@@ -100,23 +101,28 @@ async function moveOnAws(stores: Stores, timeoutSeconds: number, out: Output, en
   const list = async () => (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: resources.orderDlqArn, MaxResults: 10 }))).Results ?? [];
   const seen = { before: new Set((await list()).flatMap((task) => (task.StartedTimestamp === undefined ? [] : [task.StartedTimestamp]))) } as { startedAt?: number; before: Set<number> };
   const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: resources.orderDlqArn }));
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  for (;;) {
-    const task = findOwnMoveTask(await list(), TaskHandle, seen);
-    if (task && task.Status !== 'RUNNING') {
-      const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
-      audit(out, entries, { source: 'order_dlq', order_id: undefined, action: 'move-task', detail: `status=${task.Status} moved=${moved}${task.FailureReason ? ` reason=${task.FailureReason}` : ''}` });
-      if (task.Status !== 'COMPLETED') throw new OperationFailedError(`The message move task ended ${task.Status}: ${task.FailureReason ?? 'no reason given'}.`);
-      return moved;
-    }
-    if (Date.now() > deadline) {
-      throw new OperationFailedError(
-        task ? `The message move task is still running after ${timeoutSeconds} s.` : `The message move task started, but SQS did not list it within ${timeoutSeconds} s.`,
-        `It goes on without us; check it with \`aws sqs list-message-move-tasks --source-arn ${resources.orderDlqArn}\`.`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+  let task: MoveTask | undefined;
+  try {
+    task = await waitFor(
+      'the message move task to end',
+      async () => {
+        task = findOwnMoveTask(await list(), TaskHandle, seen);
+        return task && task.Status !== 'RUNNING' ? task : undefined;
+      },
+      timeoutSeconds * 1000,
+      2000,
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    throw new OperationFailedError(
+      task ? `The message move task is still running after ${timeoutSeconds} s.` : `The message move task started, but SQS did not list it within ${timeoutSeconds} s.`,
+      `It goes on without us; check it with \`aws sqs list-message-move-tasks --source-arn ${resources.orderDlqArn}\`.`,
+    );
   }
+  const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
+  audit(out, entries, { source: 'order_dlq', order_id: undefined, action: 'move-task', detail: `status=${task.Status} moved=${moved}${task.FailureReason ? ` reason=${task.FailureReason}` : ''}` });
+  if (task.Status !== 'COMPLETED') throw new OperationFailedError(`The message move task ended ${task.Status}: ${task.FailureReason ?? 'no reason given'}.`);
+  return moved;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fetchOrder, isFinal, problemText, type OrderView } from '../api';
+import type { OrderView } from '../../lambdas/shared/order';
+import { fetchOrder, isFinal, problemText } from '../api';
 import { OperationFailedError, UsageError } from '../errors';
 import type { Output } from '../output';
+import { waitFor, WaitTimeoutError } from '../poll';
 import type { Target } from '../target';
 
 export interface SubmitOptions {
@@ -48,14 +50,23 @@ function ordersFromFlags(options: SubmitOptions): Record<string, unknown>[] {
   return [{ order_id: options.orderId ?? `cli-${randomUUID().slice(0, 8)}`, item: options.item, quantity: options.quantity }];
 }
 
+/** The order once FULFILLED or FAILED, or as it last was when `timeoutSeconds` passed (the caller reports it). */
 async function waitForFinal(target: Target, orderId: string, timeoutSeconds: number): Promise<OrderView | undefined> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  let order = await fetchOrder(target, orderId);
-  while (!isFinal(order) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    order = await fetchOrder(target, orderId);
+  let order: OrderView | undefined;
+  try {
+    return await waitFor(
+      `order ${orderId} to reach FULFILLED or FAILED`,
+      async () => {
+        order = await fetchOrder(target, orderId);
+        return isFinal(order) ? order : undefined;
+      },
+      timeoutSeconds * 1000,
+      200,
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    return order;
   }
-  return order;
 }
 
 export async function submit(target: Target, options: SubmitOptions, out: Output): Promise<void> {

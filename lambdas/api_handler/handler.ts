@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { systemClock, type Clock } from '../shared/clock';
 import { ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { parseOrder, parseOrderId, samePayload, type Order, type OrderRecord, type OrderStatus } from '../shared/order';
+import { orderView, parseOrder, parseOrderId, samePayload, type Order, type OrderRecord, type OrderStatus } from '../shared/order';
 import type { OrderRepository } from '../shared/order-repository';
 import { inspectJson } from './json-body';
 import { bodyBytes, header, isJsonContentType, json, problem, RequestError, type HttpResponse } from './http';
@@ -36,20 +36,6 @@ function matchRoute(path: string): Route | undefined {
 const SERVICE_UNAVAILABLE = problem(503, 'The order service is temporarily unavailable; retry the request', undefined, {
   'retry-after': '1',
 });
-
-/** The public view of an order: reason and attempts only once it has FAILED; redrives once there were any. */
-export function orderView(order: OrderRecord) {
-  const view = {
-    order_id: order.order_id,
-    item: order.item,
-    quantity: order.quantity,
-    status: order.status,
-    created_at: order.created_at,
-    updated_at: order.updated_at,
-  };
-  const redriven = order.redrives ? { redrives: order.redrives, last_failure: order.last_failure } : {};
-  return order.status === 'FAILED' ? { ...view, failure_reason: order.failure_reason, attempts: order.attempts, ...redriven } : { ...view, ...redriven };
-}
 
 function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unknown {
   if (!isJsonContentType(header(event, 'content-type'))) {

@@ -81,6 +81,27 @@ export interface OrderRecord extends Order {
   resends?: number;
 }
 
+/**
+ * An order as the API shows it (GET /orders/{order_id}), and as the command line reads it: the failure
+ * fields only once it has FAILED, the redrive fields only once it was redriven; never the bookkeeping
+ * (last_error, resends, the timestamps of each transition).
+ */
+export type OrderView = Pick<OrderRecord, 'order_id' | 'item' | 'quantity' | 'status' | 'created_at' | 'updated_at'> &
+  Partial<Pick<OrderRecord, 'failure_reason' | 'attempts' | 'redrives' | 'last_failure'>>;
+
+export function orderView(order: OrderRecord): OrderView {
+  const view: OrderView = {
+    order_id: order.order_id,
+    item: order.item,
+    quantity: order.quantity,
+    status: order.status,
+    created_at: order.created_at,
+    updated_at: order.updated_at,
+  };
+  const redriven = order.redrives ? { redrives: order.redrives, last_failure: order.last_failure } : {};
+  return order.status === 'FAILED' ? { ...view, failure_reason: order.failure_reason, attempts: order.attempts, ...redriven } : { ...view, ...redriven };
+}
+
 /** The body the fulfillment queues carry. */
 export type OrderMessage = Order;
 

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../cli/poll';
 import { runCli } from '../support/cli';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
 
 /** A port nothing listens on (taken from the OS, then released). */
 async function closedPort(): Promise<number> {

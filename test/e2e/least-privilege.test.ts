@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../cli/poll';
 import { functionEnvironment } from '../../local/function-env';
 import { loadFunction, type LocalFunction } from '../../local/lambda-host';
 import { localResolver } from '../../local/resolver';
@@ -9,7 +10,6 @@ import { ENV, FUNCTION_ACCESS, variablesOf, type EnvName } from '../../topology/
 import { FUNCTION_KEYS, type FunctionKey } from '../../topology/functions';
 import { request } from '../support/http';
 import { runRuntimeToExit, startRuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
 
 /**
  * Least privilege at run time, as on AWS: each function runs in its own execution environment (a worker

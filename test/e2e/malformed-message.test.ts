@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { waitFor } from '../../cli/poll';
 import { queueBacklog, runtimeQueues, runtimeTables } from '../support/runtime-tables';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
+import { useRuntimeProcess } from '../support/runtime-process';
 
 /**
  * A message on order_queue that is not an order (put there by something other than the workflow): it
@@ -11,12 +11,8 @@ import { waitFor } from '../support/wait';
  * leaves a log line with what is wrong and the whole body, so an operator can find and replay it.
  */
 describe('A malformed message on order_queue', () => {
-  let runtime: RuntimeProcess;
-  beforeAll(async () => {
-    // A 1 s visibility timeout: the three receives take seconds, not minutes.
-    runtime = await startRuntimeProcess({ DOFS_VISIBILITY_TIMEOUT: '1' });
-  });
-  afterAll(() => runtime.stop());
+  // A 1 s visibility timeout: the three receives take seconds, not minutes.
+  const runtime = useRuntimeProcess({ DOFS_VISIBILITY_TIMEOUT: '1' });
 
   it('is received three times, then dropped by dlq_handler, each step logging the problem and all of it', async () => {
     const body = JSON.stringify({ order_id: 'malformed-1', item: 'z'.repeat(1_000), quantity: 2 });

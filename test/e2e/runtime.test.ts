@@ -4,10 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { waitFor } from '../../cli/poll';
 import { rawRequest, request } from '../support/http';
 import { runtimeTables } from '../support/runtime-tables';
-import { runRuntimeToExit, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
+import { runRuntimeToExit, startRuntimeProcess, useRuntimeProcess } from '../support/runtime-process';
 
 /** True while a pid is taken: a running process or a zombie not yet reaped (signal 0 checks, sends nothing). */
 function pidExists(pid: number): boolean {
@@ -21,11 +21,7 @@ function pidExists(pid: number): boolean {
 
 describe('The local runtime (npm start)', () => {
   describe('serving', () => {
-    let runtime: RuntimeProcess;
-    beforeAll(async () => {
-      runtime = await startRuntimeProcess();
-    });
-    afterAll(() => runtime.stop());
+    const runtime = useRuntimeProcess();
 
     it('answers GET /health and says where it is ready', async () => {
       expect(await request(`${runtime.url}/health`)).toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -95,13 +91,35 @@ describe('The local runtime (npm start)', () => {
     });
   });
 
+  describe('FAILURE_THRESHOLD control (PUT /_local/failure-threshold)', () => {
+    // Its own runtime: a changed threshold would change what other tests' orders do.
+    const runtime = useRuntimeProcess();
+    const put = async (body: string) => {
+      const { status, body: answer } = await request(`${runtime.url}/_local/failure-threshold`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+      return { status, body: answer };
+    };
+
+    it.each(['{"failure_threshold":2}', '{"failure_threshold":-0.1}', '{"failure_threshold":"0.5"}', '{"failure_threshold":null}', '{}', 'half'])(
+      'refuses %s with the range FAILURE_THRESHOLD has everywhere, and keeps the value it had',
+      async (body) => {
+        expect(await put(body)).toEqual({
+          status: 400,
+          body: { error: 'Invalid failure threshold', details: [{ field: 'failure_threshold', message: 'must be a number from 0.0 to 1.0' }] },
+        });
+        expect((await request(`${runtime.url}/_local/failure-threshold`)).body).toEqual({ failure_threshold: 1 });
+      },
+    );
+
+    it('takes a number from 0.0 to 1.0 and answers what fulfill_order now uses', async () => {
+      expect(await put('{"failure_threshold":0.3}')).toEqual({ status: 200, body: { failure_threshold: 0.3 } });
+      expect((await request(`${runtime.url}/_local/failure-threshold`)).body).toEqual({ failure_threshold: 0.3 });
+      expect(await put('{"failure_threshold":1}')).toEqual({ status: 200, body: { failure_threshold: 1 } });
+    });
+  });
+
   describe('stats', () => {
     // A runtime of its own: no other test's orders are in flight while it counts.
-    let runtime: RuntimeProcess;
-    beforeAll(async () => {
-      runtime = await startRuntimeProcess();
-    });
-    afterAll(() => runtime.stop());
+    const runtime = useRuntimeProcess();
 
     it('counts exactly what one order costs: emulator calls, invocations and transitions (GET /_local/stats)', async () => {
       type Stats = {

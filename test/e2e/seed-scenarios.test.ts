@@ -1,8 +1,8 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { waitFor } from '../../cli/poll';
 import { request } from '../support/http';
 import { queueBacklog, runtimeTables } from '../support/runtime-tables';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
+import { useRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 const seedOrder = { order_id: 'order-123', item: 'laptop', quantity: 1 };
 
@@ -19,11 +19,7 @@ async function waitForStatus(runtime: RuntimeProcess, orderId: string, expected:
 
 describe("The seed's scenarios on the local runtime", () => {
   describe('with the default FAILURE_THRESHOLD (never fail)', () => {
-    let runtime: RuntimeProcess;
-    beforeAll(async () => {
-      runtime = await startRuntimeProcess();
-    });
-    afterAll(() => runtime.stop());
+    const runtime = useRuntimeProcess();
 
     it('Valid Order: stored in orders and fulfilled', async () => {
       const accepted = await request(`${runtime.url}/orders`, { method: 'POST', json: seedOrder });
@@ -93,11 +89,7 @@ describe("The seed's scenarios on the local runtime", () => {
   });
 
   describe('with FAILURE_THRESHOLD=0.0', () => {
-    let runtime: RuntimeProcess;
-    beforeAll(async () => {
-      runtime = await startRuntimeProcess({ FAILURE_THRESHOLD: '0.0' });
-    });
-    afterAll(() => runtime.stop());
+    const runtime = useRuntimeProcess({ FAILURE_THRESHOLD: '0.0' });
 
     it('Fulfillment Fail: received 3 times, then order_dlq, one failed_orders row, status FAILED', async () => {
       expect((await request(`${runtime.url}/orders`, { method: 'POST', json: seedOrder })).status).toBe(202);

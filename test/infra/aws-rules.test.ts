@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { buildApp } from '../../stacks/app';
+import { buildApp } from '../../app/build-app';
 import { QUEUE_CONSUMERS } from '../../topology/queues';
 import { resourcesOf, type TerraformJson } from '../support/synth';
 

@@ -8,7 +8,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Testing } from 'cdktf';
 import { CODEBUILD_IMAGE } from '../../cicd/build-project';
 import { BUILDSPEC, DEPLOY_BUILDSPEC, PIPELINE_NAME } from '../../cicd/pipeline-stack';
-import { buildApp } from '../../stacks/app';
+import { buildApp } from '../../app/build-app';
 import { resourcesOf, type TerraformJson } from '../support/synth';
 
 function synthCicd(env: Record<string, string> = {}) {

@@ -4,11 +4,11 @@ import { CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteEventSour
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteStateMachineCommand, DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { waitFor } from '../../cli/poll';
 import { as, DEPLOY_DEV, deployStage, DEV_STATE_KEY, KEYS, ok, ROLES, startFixture, STATE_BUCKET, type Fixture } from '../support/deploy-fixture';
 import { ACCOUNT } from '../support/iam-enforcer';
 import { readStack } from '../support/synth';
 import { requireMoto, terraform } from '../support/terraform';
-import { waitFor } from '../support/wait';
 
 /**
  * Deploys as AWS would judge them: moto holds the CI/CD roles exactly as the synthesized dofs-cicd stack

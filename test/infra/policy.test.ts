@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { buildApp } from '../../stacks/app';
+import { buildApp } from '../../app/build-app';
 import { FUNCTION_ACCESS, STATE_MACHINE_ACCESS, type Access, type ResourceRef } from '../../topology/access';
 import { FUNCTION_KEYS } from '../../topology/functions';
 import type { TerraformJson } from '../support/synth';

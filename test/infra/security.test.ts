@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { buildApp } from '../../stacks/app';
+import { buildApp } from '../../app/build-app';
 import { SECURITY_EXCEPTIONS } from '../../stacks/security-exceptions';
 import { resourcesOf, type TerraformJson } from '../support/synth';
 

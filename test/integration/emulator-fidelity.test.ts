@@ -5,6 +5,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchComma
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { waitFor } from '../../cli/poll';
 import { ExecutionHistory } from '../../local/executions';
 import { toEvent } from '../../local/gateway';
 import { close, listen, readBody } from '../../local/http-util';
@@ -18,7 +19,6 @@ import { BY_STATUS_INDEX } from '../../topology/tables';
 import { WORKFLOW_STATES } from '../../topology/workflow';
 import { createTestAws, type TestAws } from '../support/aws';
 import { rawRequest } from '../support/http';
-import { waitFor } from '../support/wait';
 
 /**
  * The AWS rules DOFS relies on, each checked against the local emulators (fauxqs, dynalite,

@@ -1,9 +1,9 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { waitFor } from '../../cli/poll';
 import type { LocalFunction } from '../../local/lambda-host';
 import { SqsEventSource } from '../../local/sqs-event-source';
 import { createTestAws, type TestAws } from '../support/aws';
-import { waitFor } from '../support/wait';
 
 /** A stand-in function that records what it was given and fails the bodies it is told to. */
 function recordingFunction(fails: (body: string) => boolean | 'throw') {

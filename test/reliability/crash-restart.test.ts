@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../cli/poll';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
 import { countFulfillmentEffects, reconcile, sendOrders, snapshot } from './load-harness';
 import { pick } from './profile';
 

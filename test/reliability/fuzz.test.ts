@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { get as httpGet } from 'node:http';
 import { codePoints, ITEM_MAX_LENGTH } from '../../lambdas/shared/order';
 import { validOrder } from '../support/order-arbitraries';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { useRuntimeProcess } from '../support/runtime-process';
 import { runtimeTables } from '../support/runtime-tables';
 import { pick } from './profile';
 
@@ -89,12 +89,8 @@ function rawTarget(port: string, path: string): Promise<number> {
 const count = (tally: Tally, key: string) => (tally[key] = (tally[key] ?? 0) + 1);
 
 describe('Fuzzing the API (fast-check)', () => {
-  let runtime: RuntimeProcess;
+  const runtime = useRuntimeProcess();
   const statuses: Tally = {};
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess();
-  });
-  afterAll(() => runtime.stop());
 
   function expectJsonError(status: number, text: string, allowed: number[]) {
     expect(allowed).toContain(status);

@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { postOrder, sendLoad } from '../../cli/load-generator';
 import type { FailedOrderRecord } from '../../lambdas/shared/order-repository';
 import type { OrderRecord } from '../../lambdas/shared/order';
 import { runtimeTables } from '../support/runtime-tables';
@@ -10,40 +11,18 @@ export async function sendOrders(
   clients: number,
   options: { prefix: string; onProgress?: (sent: number) => void; retryDelayMs?: number },
 ): Promise<{ acknowledged: Set<string>; statuses: Record<string, number>; retries: number }> {
-  const acknowledged = new Set<string>();
-  const statuses: Record<string, number> = {};
-  let next = 0;
-  let retries = 0;
-  async function client() {
-    for (let index = next++; index < count; index = next++) {
-      const order = { order_id: `${options.prefix}-${index}`, item: `item ${index % 17}`, quantity: (index % 9) + 1 };
-      for (let attempt = 0; attempt < 50; attempt += 1) {
-        let status: number | string;
-        try {
-          const response = await fetch(`${baseUrl()}/orders`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(order),
-            signal: AbortSignal.timeout(30_000),
-          });
-          status = response.status;
-          await response.arrayBuffer();
-        } catch {
-          status = 'network';
-        }
-        statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
-        if (status === 200 || status === 202) {
-          acknowledged.add(order.order_id);
-          break;
-        }
-        if (typeof status === 'number' && status < 500) throw new Error(`order ${order.order_id} refused with ${status}`);
-        retries += 1;
-        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 200));
-      }
+  const { acknowledged, statuses, retries } = await sendLoad({
+    orders: count,
+    clients,
+    prefix: options.prefix,
+    // The runtime's URL at each attempt: it changes when a suite restarts the runtime mid-load.
+    post: async (order) => (await postOrder(baseUrl(), order)).answer,
+    retry: { attempts: 50, delayMs: options.retryDelayMs ?? 200 },
+    failOnRefusal: true,
+    onAnswered: (_, index) => {
       if (index % 100 === 0) options.onProgress?.(index);
-    }
-  }
-  await Promise.all(Array.from({ length: clients }, client));
+    },
+  });
   return { acknowledged, statuses, retries };
 }
 

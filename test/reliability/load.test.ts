@@ -1,5 +1,5 @@
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
+import { waitFor } from '../../cli/poll';
+import { useRuntimeProcess } from '../support/runtime-process';
 import { countFulfillmentEffects, reconcile, sendOrders, snapshot } from './load-harness';
 import { pick } from './profile';
 
@@ -12,11 +12,7 @@ const CLIENTS = 32;
 const DEADLINE_MS = pick(120_000, 900_000);
 
 describe(`Load with faults: ${ORDERS} orders, ${CLIENTS} clients, FAILURE_THRESHOLD=0.5`, () => {
-  let runtime: RuntimeProcess;
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({ FAILURE_THRESHOLD: '0.5', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO' });
-  });
-  afterAll(() => runtime.stop());
+  const runtime = useRuntimeProcess({ FAILURE_THRESHOLD: '0.5', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO' });
 
   it('loses nothing, duplicates nothing, and reconciles with what the clients saw', async () => {
     const started = Date.now();

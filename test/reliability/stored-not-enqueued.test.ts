@@ -1,9 +1,9 @@
+import { waitFor } from '../../cli/poll';
 import { pendingSweepTiming } from '../../topology/recovery';
 import { WORKFLOW_STATES } from '../../topology/workflow';
 import { request } from '../support/http';
 import { queueBacklog } from '../support/runtime-tables';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { waitFor } from '../support/wait';
+import { useRuntimeProcess } from '../support/runtime-process';
 
 /**
  * An order stored while order_queue refuses messages: the workflow fails after StoreOrder, yet the
@@ -16,11 +16,7 @@ const VISIBILITY_TIMEOUT_SECONDS = 1;
 const { redriveAfterSeconds, everySeconds } = pendingSweepTiming(VISIBILITY_TIMEOUT_SECONDS);
 
 describe('An order stored while order_queue refuses messages', () => {
-  let runtime: RuntimeProcess;
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({ DOFS_VISIBILITY_TIMEOUT: String(VISIBILITY_TIMEOUT_SECONDS), FAILURE_THRESHOLD: '1.0' });
-  });
-  afterAll(() => runtime.stop());
+  const runtime = useRuntimeProcess({ DOFS_VISIBILITY_TIMEOUT: String(VISIBILITY_TIMEOUT_SECONDS), FAILURE_THRESHOLD: '1.0' });
 
   it('is acknowledged, and fulfilled once the queue recovers, without a restart or a client retry', async () => {
     for (const operation of ['SendMessage', 'SendMessageBatch']) {

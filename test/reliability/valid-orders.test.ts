@@ -1,11 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
+import { waitFor } from '../../cli/poll';
 import { codePoints, ITEM_MAX_LENGTH, QUANTITY_MAX, QUANTITY_MIN, type Order } from '../../lambdas/shared/order';
 import { validOrder as order } from '../support/order-arbitraries';
 import { request } from '../support/http';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { useRuntimeProcess } from '../support/runtime-process';
 import { runtimeTables } from '../support/runtime-tables';
-import { waitFor } from '../support/wait';
 import { pick } from './profile';
 
 /**
@@ -47,12 +47,8 @@ function encode(value: Order, how: Encoding): string {
 const describeItem = (text: string) => `${codePoints(text)} code points, ${text.length} UTF-16 units: ${[...text].slice(0, 12).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`).join(' ')}`;
 
 describe(`Every order the schema accepts goes end to end (${BATCHES} batches of up to ${BATCH_SIZE} generated orders)`, () => {
-  let runtime: RuntimeProcess;
-  beforeAll(async () => {
-    // Half the attempts fail: about one order in eight exhausts its receives and takes the DLQ path.
-    runtime = await startRuntimeProcess({ FAILURE_THRESHOLD: '0.5', DOFS_VISIBILITY_TIMEOUT: '1' });
-  });
-  afterAll(() => runtime.stop());
+  // Half the attempts fail: about one order in eight exhausts its receives and takes the DLQ path.
+  const runtime = useRuntimeProcess({ FAILURE_THRESHOLD: '0.5', DOFS_VISIBILITY_TIMEOUT: '1' });
 
   it('answers each as the idempotency model predicts, and each reaches FULFILLED or FAILED unchanged', async () => {
     // The orders the runtime holds: a repeat of an id answers 200 if the payload is the same, 409 if not.

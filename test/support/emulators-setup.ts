@@ -1,4 +1,5 @@
-import { startDynamoDb, startSqs, type Emulator } from '../../local/emulators';
+import { startDynamoDb, startSqs } from '../../local/emulator-servers';
+import type { Emulator } from '../../local/emulators';
 
 declare global {
   var __DOFS_EMULATORS__: Emulator[] | undefined;

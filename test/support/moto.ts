@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../../cli/poll';
 import { IamEnforcer } from './iam-enforcer';
 
 /**
@@ -98,18 +99,20 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`moto_server did not answer within ${timeoutMs} ms`);
+  await waitFor(
+    `moto_server to answer at ${url}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        return response.ok ? true : undefined;
+      } catch {
+        return undefined; // not listening yet
+      }
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 export interface MotoOptions {

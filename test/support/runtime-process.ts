@@ -1,26 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import {
+  RuntimeProcessError,
+  spawnRuntime,
+  START_DEADLINE_MS,
+  startRuntimeProcess as startRuntime,
+  type RuntimeProcess,
+  type StartOptions,
+} from '../../local/runtime-process';
 
-// The repository root: tests and the benchmark both run from it (npm scripts do).
-const ROOT = process.cwd();
-// What `npm start` runs.
-const MAIN = join(ROOT, 'dist', 'local', 'start.mjs');
-
-export interface RuntimeProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  /** Every stdout line so far (the ready line, then one JSON log line per handler event). */
-  readonly stdout: string[];
-  readonly stderr: string[];
-  /** Parsed JSON log lines from both streams, in arrival order (Powertools writes WARN and ERROR to stderr). */
-  logs(): Record<string, unknown>[];
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /**
-   * SIGKILLs the runtime's whole process group, as a supervisor or a container runtime does, and
-   * returns at once without waiting for the kernel to reap it (only with `processGroup`).
-   */
-  crash(): void;
-}
+export type { RuntimeProcess };
 
 export interface RunResult {
   code: number | null;
@@ -28,87 +16,96 @@ export interface RunResult {
   stderr: string[];
 }
 
-/**
- * How long a start may take before a test gives up. Start-up speed is a target of `npm run bench`
- * (bench/startup.ts), not of the tests: here four jest workers on two cores each start runtimes at once,
- * and a restart on a data directory re-sends its pending orders before it is ready. Measured so under
- * `npm test`: up to 8 s; a CI run once passed 15 s on a restart after SIGKILL.
- */
-const START_DEADLINE_MS = 45_000;
+/** The runtime denied calls its roles should make, and the test did not ask for denials. */
+export class UnexpectedDenialError extends Error {
+  override readonly name = 'UnexpectedDenialError';
+}
 
-/** Starts `npm start`'s program (the built runtime) on a free port and waits for its ready line. */
-export async function startRuntimeProcess(
-  env: Record<string, string> = {},
-  {
-    timeoutMs = START_DEADLINE_MS,
-    onLine,
-    processGroup = false,
-    expectDenials = false,
-  }: {
-    timeoutMs?: number;
-    onLine?: (line: string) => void;
-    /** Run in a process group of its own, so crash() can kill it whole. */
-    processGroup?: boolean;
-    /** The test means to see calls denied (a revoked grant); otherwise any denial fails stop(). */
-    expectDenials?: boolean;
-  } = {},
-): Promise<RuntimeProcess> {
+const DENIAL = '"message":"access denied"';
+
+export interface TestStartOptions extends Omit<StartOptions, 'onSpawn'> {
+  /** The test means to see calls denied (a revoked grant); otherwise any denial fails stop(). */
+  expectDenials?: boolean;
+}
+
+/**
+ * Starts `npm start`'s program (the built runtime) on a free port and waits for its ready line
+ * (local/runtime-process.ts); killed after the test file if the test does not stop it.
+ */
+export async function startRuntimeProcess(env: Record<string, string> = {}, { expectDenials = false, onLine, ...options }: TestStartOptions = {}): Promise<RuntimeProcess> {
   // A denial the test did not ask for ends the runtime at once: the test fails at its next request
   // instead of waiting out its deadlines, and stop() names the denials.
-  const failFast: { kill?: () => void } = {};
-  const watch = (line: string) => {
-    onLine?.(line);
-    if (!expectDenials && line.includes('"message":"access denied"')) failFast.kill?.();
-  };
-  const { child, stdout, stderr, both } = spawnRuntime({ PORT: '0', DOFS_VISIBILITY_TIMEOUT: '1', POWERTOOLS_LOG_LEVEL: 'INFO', ...env }, watch, processGroup);
-  failFast.kill = () => child.kill('SIGKILL');
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runtime not ready within ${timeoutMs} ms: ${stderr.join('\n')}`)), timeoutMs);
-    const check = () => {
-      const ready = stdout.map((line) => /ready on (http:\/\/localhost:\d+)/.exec(line)).find(Boolean);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1]!);
+  let child: ChildProcess | undefined;
+  const denied: string[] = [];
+  const runtime = await startRuntime(env, {
+    ...options,
+    onSpawn: (spawned) => {
+      child = spawned;
+      track(spawned);
+    },
+    onLine: (line) => {
+      onLine?.(line);
+      if (!expectDenials && line.includes(DENIAL)) {
+        denied.push(line);
+        child?.kill('SIGKILL');
       }
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`runtime exited with ${code} before it was ready: ${stderr.join('\n')}`));
-    });
+    },
   });
-
   return {
-    url,
-    child,
-    stdout,
-    stderr,
-    logs: () => both.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
-    async stop(signal = 'SIGINT') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const code = await exited;
+    ...runtime,
+    async stop(signal) {
+      const code = await runtime.stop(signal);
       // Least privilege, both ways: a call the declared policy does not allow fails the test that made it
       // (the sweep in test/least-privilege takes grants away and expects exactly this).
-      const denied = expectDenials ? [] : both.filter((line) => line.includes('"message":"access denied"'));
-      if (denied.length > 0) throw new Error(`the runtime denied ${denied.length} call(s) its roles should make: ${denied.slice(0, 3).join(' ')}`);
+      if (denied.length > 0) throw new UnexpectedDenialError(`the runtime denied ${denied.length} call(s) its roles should make: ${denied.slice(0, 3).join(' ')}`);
       return code;
     },
-    crash() {
-      if (!processGroup) throw new Error('crash() needs a runtime started with processGroup: true');
-      process.kill(-child.pid!, 'SIGKILL');
+  };
+}
+
+/**
+ * A runtime for a whole suite: started before its first test and stopped after its last. The object
+ * returned reads through to that runtime, so tests use it as they would the runtime itself.
+ */
+export function useRuntimeProcess(env: Record<string, string> = {}, options: TestStartOptions = {}): RuntimeProcess {
+  let started: RuntimeProcess | undefined;
+  beforeAll(async () => {
+    started = await startRuntimeProcess(env, options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): RuntimeProcess => {
+    if (!started) throw new RuntimeProcessError('the suite runtime is not started: use it inside a test or a hook after beforeAll');
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
     },
+    get child() {
+      return current().child;
+    },
+    get stdout() {
+      return current().stdout;
+    },
+    get stderr() {
+      return current().stderr;
+    },
+    logs: () => current().logs(),
+    stop: (signal) => current().stop(signal),
+    crash: () => current().crash(),
   };
 }
 
 /** Runs the runtime expecting it to exit on its own (a start-up error), with a deadline. */
 export function runRuntimeToExit(env: Record<string, string>, timeoutMs = START_DEADLINE_MS): Promise<RunResult> {
   const { child, stdout, stderr } = spawnRuntime(env);
+  track(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`runtime did not exit within ${timeoutMs} ms`));
+      reject(new RuntimeProcessError(`runtime did not exit within ${timeoutMs} ms`));
     }, timeoutMs);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -119,6 +116,11 @@ export function runRuntimeToExit(env: Record<string, string>, timeoutMs = START_
 
 /** Every runtime a test file started and has not seen exit. */
 const live = new Set<ChildProcess>();
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
 
 /**
  * Kills what a test file left running (a test that failed before its own stop): run after each file
@@ -137,34 +139,4 @@ export async function killLeftoverRuntimes(): Promise<void> {
       return exited;
     }),
   );
-}
-
-/** The built runtime (in memory unless told otherwise), with its output collected line by line. */
-function spawnRuntime(env: Record<string, string>, onLine?: (line: string) => void, processGroup = false) {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
-    cwd: ROOT,
-    detached: processGroup,
-    env: { ...process.env, DOFS_DATA_DIR: ':memory:', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const both: string[] = [];
-  collectLines(child.stdout, onLine, stdout, both);
-  collectLines(child.stderr, onLine, stderr, both);
-  return { child, stdout, stderr, both };
-}
-
-function collectLines(stream: NodeJS.ReadableStream, onLine: ((line: string) => void) | undefined, ...into: string[][]): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    const lines = parts.filter((line) => line.length > 0);
-    for (const target of into) target.push(...lines);
-    if (onLine) for (const line of lines) onLine(line);
-  });
 }

@@ -1,13 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { localDocumentClient, localSqsClient } from '../../local/aws-clients';
 
 interface RuntimeResources {
   endpoints: { dynamodb: string; sqs: string };
   resources: { ordersTable: string; failedOrdersTable: string; orderQueueUrl: string; orderDlqUrl: string };
 }
-
-const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 async function resourcesOf(baseUrl: string): Promise<RuntimeResources> {
   const response = await fetch(`${baseUrl}/_local/resources`, { signal: AbortSignal.timeout(10_000) });
@@ -17,14 +14,14 @@ async function resourcesOf(baseUrl: string): Promise<RuntimeResources> {
 /** A document client on a running local runtime's DynamoDB, and its table names (from /_local/resources). */
 export async function runtimeTables(baseUrl: string) {
   const { endpoints, resources } = await resourcesOf(baseUrl);
-  const db = createDocumentClient(new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials: CREDENTIALS }));
+  const db = localDocumentClient(endpoints.dynamodb);
   return { db, ordersTable: resources.ordersTable, failedOrdersTable: resources.failedOrdersTable };
 }
 
 /** An SQS client on a running local runtime's queues, and their URLs (the caller destroys the client). */
 export async function runtimeQueues(baseUrl: string) {
   const { endpoints, resources } = await resourcesOf(baseUrl);
-  const sqs = new SQSClient({ region: 'us-east-1', endpoint: endpoints.sqs, credentials: CREDENTIALS });
+  const sqs = localSqsClient(endpoints.sqs);
   return { sqs, orderQueueUrl: resources.orderQueueUrl, orderDlqUrl: resources.orderDlqUrl };
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildApp } from '../../stacks/app';
+import { buildApp } from '../../app/build-app';
 
 export type TerraformJson = {
   terraform: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { costOf, DESIGNS, sampleAccessLogLine } from '../../bench/cost';
 import type { OrderFootprint } from '../../bench/pipeline';
-import { percentile } from '../../bench/stats';
+import { percentile } from '../../cli/stats';
 
 // One order as the local runtime counts it at one client (the shape `npm run bench` measures).
 const footprint: OrderFootprint = {

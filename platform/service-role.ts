@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { toDocumentStatement, type PolicyStatement } from './access';
+import { toDocumentStatement, type PolicyStatement } from './policy';
 
 export interface ServiceRoleOptions {
   readonly roleName: string;
@@ -34,10 +34,3 @@ export class ServiceRole extends Construct {
     this.policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.name, policy: permissions.json });
   }
 }
-
-/** X-Ray offers no resource-level permissions for sending traces: `*` is the narrowest resource there is. */
-export const XRAY_WRITE: PolicyStatement = {
-  sid: 'XRayTraces',
-  actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-  resources: ['*'],
-};

@@ -1,9 +1,11 @@
 import { App } from 'cdktf';
-import { BootstrapStack } from '../cicd/bootstrap-stack';
+import { BOOTSTRAP_ENVIRONMENT, BootstrapStack } from '../cicd/bootstrap-stack';
 import { loadCicdConfig } from '../cicd/config';
+import { CICD_ENVIRONMENT } from '../cicd/deploy-permissions';
 import { CicdStack } from '../cicd/pipeline-stack';
-import { ENVIRONMENTS, loadConfig } from './config';
-import { DofsStack } from './dofs-stack';
+import { stackName } from '../platform/stack-names';
+import { ENVIRONMENTS, loadConfig } from '../stacks/config';
+import { DofsStack } from '../stacks/dofs-stack';
 
 export interface DofsAppOptions {
   /** Where to synthesize; cdktf's default (cdktf.out, or what the CLI passes) when absent. */
@@ -15,15 +17,16 @@ export interface DofsAppOptions {
 /** Every DOFS stack in one construct tree: dofs-dev, dofs-prod, the pipeline (dofs-cicd) and dofs-bootstrap. */
 export function buildApp(options: DofsAppOptions = {}): { app: App; stacks: DofsStack[]; cicd: CicdStack; bootstrap: BootstrapStack } {
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const env = options.env ?? process.env;
   const stacks = ENVIRONMENTS.map(
     (environment) =>
-      new DofsStack(app, `dofs-${environment}`, {
-        config: loadConfig(environment, options.env ?? process.env),
+      new DofsStack(app, stackName(environment), {
+        config: loadConfig(environment, env),
         ...(options.bundleDir ? { bundleDir: options.bundleDir } : {}),
       }),
   );
-  const cicdConfig = loadCicdConfig(options.env ?? process.env);
-  const cicd = new CicdStack(app, 'dofs-cicd', { config: cicdConfig });
-  const bootstrap = new BootstrapStack(app, 'dofs-bootstrap', { region: cicdConfig.region });
+  const cicdConfig = loadCicdConfig(env);
+  const cicd = new CicdStack(app, stackName(CICD_ENVIRONMENT), { config: cicdConfig });
+  const bootstrap = new BootstrapStack(app, stackName(BOOTSTRAP_ENVIRONMENT), { region: cicdConfig.region });
   return { app, stacks, cicd, bootstrap };
 }

@@ -1,6 +1,6 @@
 /**
- * IAM statements as the stacks render them (aws_iam_policy_document). What each function and the state
- * machine may do is declared in topology/access.ts.
+ * IAM statements as the application stacks and the pipeline render them (aws_iam_policy_document). What
+ * each function and the state machine may do is declared in topology/access.ts.
  */
 export type { PolicyStatement } from '../topology/access';
 import type { PolicyStatement } from '../topology/access';
