@@ -98,7 +98,7 @@ module.exports = {
     exclude: { path: ['^node_modules', '^dist/', '^cdktf\\.out/', '^reports/', '^\\.stryker-tmp/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.mjs', '.js', '.cjs', '.json', '.d.ts'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.mjs', '.js', '.cjs', '.d.ts'] },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../lambdas/shared/clients/dynamodb';
 import { FailedOrderRepository, OrderRepository } from '../lambdas/shared/order-repository';
 import { localClients } from '../local/aws-clients';
+import { ConfigurationError, readEnv } from '../topology/env';
 import { NotSupportedError, OperationFailedError, TargetUnreachableError, UsageError } from './errors';
 
 /** Where the command line sends its requests: the local runtime (default) or a deployed stack. */
@@ -228,8 +229,17 @@ function terraformOutputs(stack: string): Outputs {
   return parseOutputs(JSON.parse(result.stdout || '{}'));
 }
 
-export function defaultLocalUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOFS_URL?.trim() || `http://localhost:${env.PORT?.trim() || 3000}`;
+/** Where the command line looks when no flag says: DOFS_URL, DOFS_API_URL, and PORT as `npm start` reads it. */
+function readTargetSettings(env: NodeJS.ProcessEnv): { localUrl: string; apiUrl: string | undefined } {
+  try {
+    return readEnv(env, (read) => ({
+      localUrl: read.text('DOFS_URL') ?? `http://localhost:${read.number('PORT', 3000, { min: 1, max: 65535, integer: true }, 'a port from 1 to 65535')}`,
+      apiUrl: read.text('DOFS_API_URL'),
+    }));
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new UsageError(`${error.message}.`);
+    throw error;
+  }
 }
 
 function checkedUrl(value: string, flag: string): string {
@@ -238,8 +248,9 @@ function checkedUrl(value: string, flag: string): string {
 }
 
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Target {
-  const apiUrl = options.apiUrl ?? env.DOFS_API_URL?.trim();
-  if (!apiUrl && !options.stack && !options.outputs) return new LocalTarget(checkedUrl(options.url ?? defaultLocalUrl(env), '--url'));
+  const settings = readTargetSettings(env);
+  const apiUrl = options.apiUrl ?? settings.apiUrl;
+  if (!apiUrl && !options.stack && !options.outputs) return new LocalTarget(checkedUrl(options.url ?? settings.localUrl, '--url'));
   if (options.url) throw new UsageError('--url is for the local runtime; it cannot be combined with --api-url, --stack or --outputs.');
   const outputs = options.outputs ? readOutputsFile(options.outputs, options.stack) : options.stack ? terraformOutputs(options.stack) : undefined;
   const url = apiUrl ?? outputs?.api_url;

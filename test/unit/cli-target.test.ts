@@ -13,6 +13,14 @@ describe('dofs targets', () => {
     expect(resolveTarget({ url: 'http://localhost:7000' }, { DOFS_URL: 'http://x:1' })).toMatchObject({ apiUrl: 'http://localhost:7000' });
   });
 
+  it('names a PORT that is not a port as wrong usage, read as npm start reads it', () => {
+    for (const port of ['eighty', '0', '70000', '3000.5']) {
+      expect(() => resolveTarget({}, { PORT: port })).toThrow(new UsageError(`PORT must be a port from 1 to 65535 (got "${port}").`));
+    }
+    // PORT only matters when it makes the URL.
+    expect(resolveTarget({}, { PORT: 'eighty', DOFS_URL: 'http://localhost:4000' })).toMatchObject({ apiUrl: 'http://localhost:4000' });
+  });
+
   it('talks to a deployed API given its URL, and refuses a mix of both or a URL that is not http', () => {
     expect(resolveTarget({ apiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com' }, {})).toBeInstanceOf(AwsTarget);
     expect(resolveTarget({}, { DOFS_API_URL: 'https://abc.execute-api.eu-west-1.amazonaws.com' })).toBeInstanceOf(AwsTarget);
