@@ -37,7 +37,7 @@ export interface PipelineResult {
   readonly meetsTargets: { fulfilledFloorRatio: boolean; postP99: boolean };
 }
 
-function difference(after: RuntimeStatsSnapshot, before: RuntimeStatsSnapshot, orders: number, logs: Map<string, { bytes: number; lines: number }>): OrderFootprint {
+function difference(after: RuntimeStatsSnapshot, before: RuntimeStatsSnapshot, orders: number): OrderFootprint {
   const requestsPerOrder: Record<string, Record<string, number>> = {};
   for (const [service, operations] of Object.entries(after.requests)) {
     for (const [operation, count] of Object.entries(operations)) {
@@ -55,8 +55,9 @@ function difference(after: RuntimeStatsSnapshot, before: RuntimeStatsSnapshot, o
     if (count === 0) continue;
     invocationsPerOrder[key] = round(count / orders, 3);
     meanDurationMs[key] = round((stats.totalMs - (before.invocations[name]?.totalMs ?? 0)) / count, 1);
-    logBytesPerInvocation[key] = round((logs.get(key)?.bytes ?? 0) / count, 1);
-    logLinesPerInvocation[key] = round((logs.get(key)?.lines ?? 0) / count, 2);
+    // Everything the function wrote, log lines and EMF lines alike, as CloudWatch Logs ingests it.
+    logBytesPerInvocation[key] = round(((after.logs[name]?.bytes ?? 0) - (before.logs[name]?.bytes ?? 0)) / count, 1);
+    logLinesPerInvocation[key] = round(((after.logs[name]?.lines ?? 0) - (before.logs[name]?.lines ?? 0)) / count, 2);
   }
   const executions = after.executions.count - before.executions.count;
   return {
@@ -78,8 +79,6 @@ function difference(after: RuntimeStatsSnapshot, before: RuntimeStatsSnapshot, o
  */
 export async function runRuntimeLevel(clients: number, orders: number, progress: Progress): Promise<{ figures: LoadFigures; footprint: OrderFootprint }> {
   const times = new Map<string, OrderTimes>();
-  const logs = new Map<string, { bytes: number; lines: number }>();
-  let counting = false;
   const runtime = await startRuntimeProcess(
     { FAILURE_THRESHOLD: '1.0', POWERTOOLS_LOG_LEVEL: 'INFO' },
     {
@@ -89,12 +88,6 @@ export async function runRuntimeLevel(clients: number, orders: number, progress:
         if (entry.function === 'fulfill_order' && entry.outcome === 'fulfilled' && entry.order_id) {
           const sent = times.get(entry.order_id);
           if (sent) sent.fulfilledAt = performance.now();
-        }
-        if (counting && entry.function) {
-          const sum = logs.get(entry.function) ?? { bytes: 0, lines: 0 };
-          sum.bytes += Buffer.byteLength(line) + 1;
-          sum.lines += 1;
-          logs.set(entry.function, sum);
         }
       },
     },
@@ -108,10 +101,8 @@ export async function runRuntimeLevel(clients: number, orders: number, progress:
     // Warm-up: the first orders pay for JIT compilation and the emulators' first writes.
     await runLoad(Math.min(50, orders), clients, `warm-${clients}`, times, submit, progress, `pipeline ${clients} clients (warm-up)`);
     const before = await stats();
-    counting = true;
     const figures = await runLoad(orders, clients, `bench-${clients}`, times, submit, progress, `pipeline ${clients} clients`);
-    counting = false;
-    return { figures, footprint: difference(await stats(), before, orders, logs) };
+    return { figures, footprint: difference(await stats(), before, orders) };
   } finally {
     await runtime.stop();
   }

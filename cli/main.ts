@@ -8,7 +8,7 @@ import { ORDER_STATUSES, QUANTITY_MAX } from '../lambdas/shared/order';
 import { FAILURE_THRESHOLD, FailureThresholdSchema } from '../topology/env';
 import { executions } from './commands/executions';
 import { failed, type FailedOptions } from './commands/failed';
-import { get } from './commands/get';
+import { get, type GetOptions } from './commands/get';
 import { list, type ListOptions } from './commands/list';
 import { load, type LoadOptions } from './commands/load';
 import { redrive, type RedriveOptions } from './commands/redrive';
@@ -42,7 +42,7 @@ Exit codes:
   1  the target answered no: refused or unknown order, orders not fulfilled, load with errors
   2  wrong usage (unknown command or option, bad value, unreadable file)
   3  the target could not be reached (is \`npm start\` running?)
-  4  not available on this target (e.g. executions on a deployed stack)`;
+  4  not available on this target (e.g. executions or get --journey on a deployed stack)`;
 
 const TARGETS = `
 Targets:
@@ -77,9 +77,11 @@ export function buildProgram(run: (action: (target: Target, out: Output) => Prom
 
   program
     .command('get')
-    .description('show one order and its status')
+    .description('show one order and its status; with --journey, every step it took on one timeline')
     .argument('<order_id>')
-    .action((orderId: string, _options, command: Command) => run((target, out) => get(target, orderId, out), command));
+    .option('--journey', 'the POST, each workflow state, each receive and attempt, order_dlq, failed_orders and redrives, in time order (local runtime)')
+    .addHelpText('after', "\nOn a deployed stack, --journey exits 4 and prints the CloudWatch Logs Insights query that lists the order's log lines.\n\nExamples:\n  npx dofs get ord-1\n  npx dofs get ord-1 --journey\n  npx dofs --json get ord-1 --journey")
+    .action((orderId: string, options: GetOptions, command: Command) => run((target, out) => get(target, orderId, out, options), command));
 
   program
     .command('list')

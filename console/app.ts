@@ -3,8 +3,11 @@
  * (GET /_local/events), the workflow drawn from GET /_local/workflow. Plain DOM, and only textContent
  * for anything that came from an order, so an item name can never become markup.
  */
+import type { BusinessMetricsFrame } from '../local/business-metrics';
 import type { ConsoleSnapshot, ExecutionSummary } from '../local/console-feed';
 import type { GraphEdge, WorkflowGraph } from '../topology/workflow-graph';
+import { journeyButton, keepingJourneyFocus, refreshJourney } from './journey';
+import { renderMetrics } from './metrics-panel';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const NODE = { width: 190, height: 40, columnGap: 30, rowGap: 34, margin: 12 };
@@ -74,15 +77,17 @@ function emptyRow(columns: number, text: string): HTMLTableRowElement {
 }
 
 function renderTables(data: ConsoleSnapshot): void {
-  byId('recent-orders').replaceChildren(
-    ...(data.recentOrders.length === 0
-      ? [emptyRow(5, 'No orders yet.')]
-      : data.recentOrders.map((order) => {
-          const tr = row([order.order_id, statusBadge(order.status), order.item, String(order.quantity), time(order.updated_at)]);
-          tr.setAttribute('data-order-id', order.order_id);
-          tr.setAttribute('data-status', order.status);
-          return tr;
-        })),
+  keepingJourneyFocus(() =>
+    byId('recent-orders').replaceChildren(
+      ...(data.recentOrders.length === 0
+        ? [emptyRow(5, 'No orders yet.')]
+        : data.recentOrders.map((order) => {
+            const tr = row([journeyButton(order.order_id), statusBadge(order.status), order.item, String(order.quantity), time(order.updated_at)]);
+            tr.setAttribute('data-order-id', order.order_id);
+            tr.setAttribute('data-status', order.status);
+            return tr;
+          })),
+    ),
   );
   byId('failed-orders').replaceChildren(
     ...(data.failedOrders.length === 0
@@ -201,6 +206,7 @@ function render(data: ConsoleSnapshot): void {
   renderCounts(data);
   renderTables(data);
   renderExecutions(data);
+  refreshJourney();
 }
 
 async function problemText(response: Response): Promise<string> {
@@ -261,6 +267,7 @@ function connect(): void {
     connection.className = 'live';
   });
   events.addEventListener('snapshot', (event) => render(JSON.parse((event as MessageEvent<string>).data) as ConsoleSnapshot));
+  events.addEventListener('metrics', (event) => renderMetrics(JSON.parse((event as MessageEvent<string>).data) as BusinessMetricsFrame));
   events.addEventListener('problem', (event) => {
     connection.textContent = `Feed interrupted: ${(JSON.parse((event as MessageEvent<string>).data) as { message: string }).message}`;
     connection.className = 'down';

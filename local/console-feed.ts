@@ -96,26 +96,31 @@ export async function buildSnapshot(sources: SnapshotSources): Promise<ConsoleSn
 
 const KEEP_ALIVE_MS = 15_000;
 
+/** What the feed sends, by event name (`snapshot`, `metrics`): each read once per interval. */
+export type FeedSources = Readonly<Record<string, () => unknown>>;
+
 /**
- * Server-sent events for the console: one loop reads a snapshot every `intervalMs` while at least one
- * page is open (none runs otherwise) and sends it to every page when it changed.
+ * Server-sent events for the console: one loop reads every source every `intervalMs` while at least
+ * one page is open (none runs otherwise) and sends each to every page, as an event of its name, when it
+ * changed.
  */
 export class ConsoleFeed {
   private readonly clients = new Set<ServerResponse>();
-  private last: string | undefined;
+  /** The last frame sent of each source, by event name. */
+  private readonly last = new Map<string, string>();
   private lastSentAt = 0;
   private running = false;
   private stopped = false;
 
   constructor(
-    private readonly read: () => Promise<unknown>,
+    private readonly sources: FeedSources,
     private readonly intervalMs = 500,
   ) {}
 
   attach(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write('retry: 1000\n\n');
-    if (this.last) res.write(`event: snapshot\ndata: ${this.last}\n\n`);
+    for (const [event, json] of this.last) res.write(`event: ${event}\ndata: ${json}\n\n`);
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
     if (!this.running && !this.stopped) void this.loop();
@@ -132,20 +137,24 @@ export class ConsoleFeed {
     this.lastSentAt = Date.now();
   }
 
+  private async send(event: string, read: () => unknown): Promise<void> {
+    try {
+      const json = JSON.stringify(await read());
+      if (json !== this.last.get(event)) {
+        this.last.set(event, json);
+        this.broadcast(`event: ${event}\ndata: ${json}\n\n`);
+      }
+    } catch (error) {
+      // The page says the feed is interrupted; the next read may well succeed.
+      this.broadcast(`event: problem\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
+    }
+  }
+
   private async loop(): Promise<void> {
     this.running = true;
     try {
       while (this.clients.size > 0 && !this.stopped) {
-        try {
-          const json = JSON.stringify(await this.read());
-          if (json !== this.last) {
-            this.last = json;
-            this.broadcast(`event: snapshot\ndata: ${json}\n\n`);
-          }
-        } catch (error) {
-          // The page says the feed is interrupted; the next read may well succeed.
-          this.broadcast(`event: problem\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
-        }
+        await Promise.all(Object.entries(this.sources).map(([event, read]) => this.send(event, read)));
         if (Date.now() - this.lastSentAt > KEEP_ALIVE_MS) this.broadcast(': keep-alive\n\n');
         await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
       }

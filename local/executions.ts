@@ -54,16 +54,28 @@ export interface PathStep {
   error?: string;
 }
 
+/** A PathStep with when it was entered and, once it ended, when it was left (for an order's journey). */
+export interface TimedPathStep extends PathStep {
+  readonly enteredAt: string;
+  leftAt?: string;
+}
+
 /** The states an execution entered, in order, each once per entry, with retries folded in. */
 export function executionPath(visits: readonly StateVisit[]): PathStep[] {
-  const path: PathStep[] = [];
+  return timedExecutionPath(visits).map(({ enteredAt: _entered, leftAt: _left, ...step }) => step);
+}
+
+/** executionPath with the times: a step is left at its last visit (a retry's end included). */
+export function timedExecutionPath(visits: readonly StateVisit[]): TimedPathStep[] {
+  const path: TimedPathStep[] = [];
   for (const visit of visits) {
     if (visit.event === 'entered') {
-      path.push({ name: visit.name, outcome: 'entered', retries: 0 });
+      path.push({ name: visit.name, outcome: 'entered', retries: 0, enteredAt: visit.at });
       continue;
     }
     const step = path.findLast((candidate) => candidate.name === visit.name);
     if (!step) continue;
+    step.leftAt = visit.at;
     if (visit.event === 'retried') {
       // Another attempt at the same state: how the last one ended no longer says how the state ended.
       step.retries += 1;

@@ -34,6 +34,9 @@ export function functionEnvironment(key: FunctionKey, options: FunctionEnvironme
     AWS_LAMBDA_LOG_FORMAT: LAMBDA_LOGGING.logFormat,
     AWS_LAMBDA_LOG_LEVEL: LAMBDA_LOGGING.applicationLogLevel,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    // on-demand, as Lambda sets it for a function without provisioned concurrency or SnapStart (same page):
+    // Powertools reports cold_start only when it reads on-demand.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_ACCESS_KEY_ID: role.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: role.credentials.secretAccessKey,
     AWS_SESSION_TOKEN: role.credentials.sessionToken,

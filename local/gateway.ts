@@ -8,6 +8,8 @@ import type { ConsoleFeed } from './console-feed';
 import type { ExecutionHistory } from './executions';
 import { InvalidFaultError, MAX_FAULTS, parseFaultSpec, type ActiveFault, type FaultSpec, type KnownOperations } from './faults';
 import { BodyTooLargeError, InvalidRequestTargetError, readBody, requestUrl, sendJson } from './http-util';
+import type { Journey } from './journey';
+import { JOURNEY_PATH, sendJourney } from './journey-route';
 import type { LocalFunction } from './lambda-host';
 import { LOCAL_ACCOUNT } from './names';
 
@@ -77,6 +79,8 @@ export interface GatewayOptions {
   readonly faults: (change?: { add?: FaultSpec; clear?: boolean }) => Promise<ActiveFault[]>;
   /** The operations a fault may name, per service. */
   readonly faultOperations: KnownOperations;
+  /** An order's journey (local/journey.ts), or undefined for an order the runtime knows nothing of. */
+  readonly journey: (orderId: string) => Promise<Journey | undefined>;
 }
 
 type LocalRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => unknown;
@@ -174,7 +178,8 @@ function localRoutes(options: GatewayOptions): Record<string, LocalRoute> {
 /**
  * The HTTP API on localhost: every route goes to api_handler with a payload 2.0 event (as a `$default`
  * route would), beside the runtime's own: the console at `/` (for a browser) and its live feed, GET /health,
- * GET /_local/executions[/{name}] (workflow runs and the states they passed), GET /_local/resources
+ * GET /_local/executions[/{name}] (workflow runs and the states they passed), GET
+ * /_local/orders/{order_id}/journey (an order's every step on one timeline), GET /_local/resources
  * (emulator endpoints and resource names), GET /_local/stats (requests, invocations and transitions so
  * far: what AWS would bill), GET /_local/snapshot, GET|PUT /_local/failure-threshold and
  * GET|POST|DELETE /_local/faults (emulator outages on demand).
@@ -199,6 +204,8 @@ export function createGateway(options: GatewayOptions): Server {
         const execution = options.executions.get(decodeURIComponent(rawPath.slice('/_local/executions/'.length)));
         return execution ? sendJson(res, 200, execution) : sendJson(res, 404, { error: 'Execution not found' });
       }
+      const journey = req.method === 'GET' ? JOURNEY_PATH.exec(rawPath) : null;
+      if (journey) return await sendJourney(res, journey[1]!, options.journey);
       const body = await readBody(req, API_GATEWAY_MAX_BODY_BYTES);
       const result = (await options.apiHandler.invoke(toEvent(req, body))) as APIGatewayProxyStructuredResultV2;
       const payload = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');

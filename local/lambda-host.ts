@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FUNCTIONS, type FunctionKey } from '../topology/functions';
+import { relayFunctionOutput } from './function-output';
 import { logRuntime } from './runtime-log';
 import type { FunctionWorkerData, InvocationReply, InvocationRequest, SerializedError } from './function-protocol';
 
@@ -60,7 +61,11 @@ class ExecutionEnvironment {
   usable = true;
 
   static async start(workerFile: string, data: FunctionWorkerData, env: Record<string, string>): Promise<ExecutionEnvironment> {
-    const worker = new Worker(workerFile, { workerData: data, env });
+    // The thread's output comes to the host rather than straight to the runtime's: the host reads it
+    // as CloudWatch Logs reads a function's (the business metrics are EMF lines in it) and passes it on.
+    const worker = new Worker(workerFile, { workerData: data, env, stdout: true, stderr: true });
+    relayFunctionOutput(data.functionName, worker.stdout, process.stdout);
+    relayFunctionOutput(data.functionName, worker.stderr, process.stderr);
     let initTimer: NodeJS.Timeout | undefined;
     const loading = new Promise<InvocationReply>((resolve, reject) => {
       worker.once('message', resolve);

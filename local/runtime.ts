@@ -3,6 +3,7 @@ import { ENV } from '../topology/access';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import { workflowGraph } from '../topology/workflow-graph';
 import { localClients } from './aws-clients';
+import { BusinessMetrics } from './business-metrics';
 import { ConsoleAssets } from './console-assets';
 import { ConsoleFeed } from './console-feed';
 import { snapshotReader } from './console-snapshot';
@@ -12,12 +13,15 @@ import { createEventSources } from './event-sources';
 import { ExecutionHistory } from './executions';
 import { FailureThresholdSetting } from './failure-threshold';
 import { commandNames } from './faults';
+import { onFunctionOutput } from './function-output';
 import { FunctionSettings } from './function-settings';
 import { loadFunctions } from './functions';
 import { createGateway } from './gateway';
 import { close, listen } from './http-util';
+import { journeyReader } from './journey-reader';
 import type { LocalFunction } from './lambda-host';
 import { LOCAL_ENVIRONMENT, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN, localFunctionArn, localFunctionName, localTableArn } from './names';
+import { OrderLogIndex } from './order-log-index';
 import { createOrderWorkflow } from './order-workflow';
 import { PendingSweep } from './pending-sweep';
 import { localResolver } from './resolver';
@@ -76,11 +80,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const resolver = localResolver({ resources, stateMachineArn: LOCAL_STATE_MACHINE_ARN, functionArn: localFunctionArn, tableArn: localTableArn });
     const { roles, authorizer } = await grantRoles(emulators, resolver, options.revoke ?? []);
+    // Reads the EMF lines in every function's output from the first one on (the start-up sweep's included).
+    const businessMetrics = new BusinessMetrics();
+    shutdown.register(async () => businessMetrics.close());
     const stats = new RuntimeStats(async () => {
       const { requests, denials } = await emulators.counts();
       return { requests, denials: mergeCounts(authorizer.denials(), denials) };
-    });
+    }, businessMetrics);
+    shutdown.register(async () => stats.close());
     const history = new ExecutionHistory();
+    // Each order's log lines, indexed as the functions write them (an order's journey reads them).
+    const orderLogs = new OrderLogIndex();
+    const stopIndexingLogs = onFunctionOutput((output) => orderLogs.recordOutput(output));
+    shutdown.register(async () => stopIndexingLogs());
 
     // Filled in below: the functions are loaded once the Step Functions endpoint (which api_handler's
     // environment names) is listening, and the workflow's tasks look them up when they run.
@@ -99,7 +111,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     shutdown.register(() => close(sfnApi));
 
     const endpoints = { dynamodb: emulators.dynamodb.endpoint, sqs: emulators.sqs.endpoint, stepfunctions: `http://127.0.0.1:${sfnPort}` };
-    const settings = new FunctionSettings(options.failureThreshold === undefined ? {} : { [ENV.failureThreshold]: options.failureThreshold });
+    const settings = new FunctionSettings({
+      [ENV.environment]: LOCAL_ENVIRONMENT,
+      ...(options.failureThreshold === undefined ? {} : { [ENV.failureThreshold]: options.failureThreshold }),
+    });
     const loaded = await loadFunctions(
       {
         bundleDir: options.bundleDir,
@@ -130,7 +145,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const failureThreshold = new FailureThresholdSetting(settings, functions.fulfill_order);
     const snapshot = snapshotReader({ clients, resources, executions: history, failureThreshold: () => failureThreshold.get() });
-    const feed = new ConsoleFeed(snapshot);
+    const feed = new ConsoleFeed({ snapshot, metrics: () => businessMetrics.frame() });
     shutdown.register(async () => feed.stop());
 
     const gateway = createGateway({
@@ -150,6 +165,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       failureThreshold,
       faults: (change) => emulators.faults(change),
       faultOperations: { dynamodb: commandNames(await import('@aws-sdk/client-dynamodb')), sqs: commandNames(await import('@aws-sdk/client-sqs')) },
+      journey: journeyReader({ clients, resources, executions: history, logs: orderLogs }),
     });
     const port = await listen(gateway, options.port, options.host);
     shutdown.register(() => close(gateway));

@@ -1,5 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
+import type { BusinessMetricsSummary } from './business-metrics';
+import { onFunctionOutput } from './function-output';
 import { operationOf } from './http-util';
 
 /** Requests each emulator served, by API operation (X-Amz-Target), e.g. { dynamodb: { PutItem: 3 } }. */
@@ -21,6 +23,16 @@ export interface RuntimeStatsSnapshot {
   readonly cpuMs: number;
   /** Calls refused as IAM would refuse them on AWS, by "<role> <action>" (see the log's "access denied" lines). */
   readonly denials: Record<string, number>;
+  /** The business metrics the handlers emitted (their EMF lines), as CloudWatch would have them. */
+  readonly metrics: BusinessMetricsSummary;
+  /** What each function wrote to its log, log lines and EMF alike: what CloudWatch Logs would ingest (and bill). */
+  readonly logs: Record<string, LogIngestion>;
+}
+
+export interface LogIngestion {
+  lines: number;
+  /** UTF-8 bytes, each line's newline included. */
+  bytes: number;
 }
 
 /**
@@ -72,15 +84,24 @@ export function mergeCounts(...counts: Record<string, number>[]): Record<string,
 
 /**
  * What the local pipeline did, counted the way AWS bills it: emulator requests per operation, Lambda
- * invocations and their durations, workflow executions and state transitions. Served at
- * GET /_local/stats; the benchmark's cost model reads it.
+ * invocations and their durations, workflow executions and state transitions; and the business
+ * metrics the handlers emitted. Served at GET /_local/stats; the benchmark's cost model reads it.
  */
 export class RuntimeStats {
   private readonly invocations: Record<string, InvocationStats> = {};
   private readonly executions = { count: 0, transitions: 0, totalMs: 0 };
+  private readonly logs: Record<string, LogIngestion> = {};
+  private readonly stopCountingLogs = onFunctionOutput(({ functionName, line }) => {
+    const ingested = (this.logs[functionName] ??= { lines: 0, bytes: 0 });
+    ingested.lines += 1;
+    ingested.bytes += Buffer.byteLength(line) + 1;
+  });
 
   /** `counts` reads the emulators' request counts and every denial (the emulators' and the runtime's own). */
-  constructor(private readonly counts: () => Promise<{ requests: RequestCounts; denials: Record<string, number> }>) {}
+  constructor(
+    private readonly counts: () => Promise<{ requests: RequestCounts; denials: Record<string, number> }>,
+    private readonly metrics: { summary(): BusinessMetricsSummary },
+  ) {}
 
   recordInvocation(functionName: string, durationMs: number, failed: boolean): void {
     const stats = (this.invocations[functionName] ??= { count: 0, errors: 0, totalMs: 0 });
@@ -104,6 +125,12 @@ export class RuntimeStats {
       executions: { ...this.executions },
       cpuMs: (user + system) / 1000,
       denials,
+      metrics: this.metrics.summary(),
+      logs: structuredClone(this.logs),
     };
+  }
+
+  close(): void {
+    this.stopCountingLogs();
   }
 }

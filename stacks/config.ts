@@ -24,8 +24,6 @@ export interface DofsConfig {
   readonly logRetentionDays: number;
   readonly reservedConcurrency: Partial<Record<FunctionKey, number>>;
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
-  /** Failed executions per 5 minutes that raise the alarm (invalid orders end FAILED by design). */
-  readonly failedExecutionsAlarmThreshold: number;
   readonly oldestMessageAgeAlarmSeconds: number;
   readonly authorizer: JwtAuthorizerConfig | undefined;
   readonly deletionProtection: boolean;
@@ -45,7 +43,6 @@ const DEFAULTS: Record<string, Defaults> = {
     logRetentionDays: 14,
     reservedConcurrency: {},
     apiThrottle: { rateLimit: 100, burstLimit: 200 },
-    failedExecutionsAlarmThreshold: 25,
     oldestMessageAgeAlarmSeconds: 300,
     deletionProtection: false,
   },
@@ -54,7 +51,6 @@ const DEFAULTS: Record<string, Defaults> = {
     logRetentionDays: 90,
     reservedConcurrency: {},
     apiThrottle: { rateLimit: 1000, burstLimit: 2000 },
-    failedExecutionsAlarmThreshold: 100,
     oldestMessageAgeAlarmSeconds: 300,
     deletionProtection: true,
   },
@@ -138,7 +134,6 @@ export function loadConfig(environment: string, env: Env = process.env): DofsCon
           rateLimit: reader.number('DOFS_API_RATE_LIMIT', defaults.apiThrottle.rateLimit, { min: Number.MIN_VALUE }, 'a positive number of requests per second'),
           burstLimit: reader.number('DOFS_API_BURST_LIMIT', defaults.apiThrottle.burstLimit, { min: 1, integer: true }, 'a positive whole number'),
         },
-        failedExecutionsAlarmThreshold: defaults.failedExecutionsAlarmThreshold,
         oldestMessageAgeAlarmSeconds: defaults.oldestMessageAgeAlarmSeconds,
         authorizer: readAuthorizer(reader, region),
         deletionProtection: defaults.deletionProtection,

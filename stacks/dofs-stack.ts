@@ -77,7 +77,7 @@ export class DofsStack extends TerraformStack {
         throw new Error(`no ${carries} for a ${ref.kind}`);
       },
     };
-    const settingValues: Partial<Record<EnvName, string>> = { [ENV.failureThreshold]: String(config.failureThreshold) };
+    const settingValues: Partial<Record<EnvName, string>> = { [ENV.failureThreshold]: String(config.failureThreshold), [ENV.environment]: config.environment };
 
     const fn = (key: FunctionKey) => {
       const { access, settings } = FUNCTION_ACCESS[key];
@@ -134,7 +134,6 @@ export class DofsStack extends TerraformStack {
       stateMachine: this.workflow.stateMachine,
       orderQueue,
       orderDlq,
-      failedExecutionsThreshold: config.failedExecutionsAlarmThreshold,
       oldestMessageAgeSeconds: config.oldestMessageAgeAlarmSeconds,
     });
 

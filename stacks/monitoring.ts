@@ -1,13 +1,16 @@
 import type { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
 import { resourceName } from '../topology/names';
+import { businessAlarms } from './business-alarms';
+import { dashboardBody } from './dashboard-body';
 import type { DofsFunction } from './function';
+import { serviceAlarms } from './service-alarms';
 
 export interface MonitoringOptions {
   readonly environment: string;
@@ -18,15 +21,13 @@ export interface MonitoringOptions {
   readonly stateMachine: SfnStateMachine;
   readonly orderQueue: SqsQueue;
   readonly orderDlq: SqsQueue;
-  readonly failedExecutionsThreshold: number;
   readonly oldestMessageAgeSeconds: number;
 }
 
-type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, 'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'threshold' | 'alarmDescription'> & {
-  readonly suffix: string;
-};
-
-/** Alarms on what means an order is stuck or lost, an SNS topic they notify, and a dashboard of the same metrics. */
+/**
+ * Alarms on what means an order is failed, refused, late, stuck or lost (the business metrics, then the
+ * services' own), an SNS topic they notify, and a dashboard: the orders first, then the services.
+ */
 export class Monitoring extends Construct {
   readonly topic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
@@ -44,70 +45,9 @@ export class Monitoring extends Construct {
       new SnsTopicSubscription(this, 'alarm_email', { topicArn: this.topic.arn, protocol: 'email', endpoint: options.alarmEmail });
     }
 
-    const specs: AlarmSpec[] = [
-      {
-        // dlq_handler drains order_dlq within seconds, so its visible count stays 0; what moves is the
-        // messages its poller receives. (SQS does not count a redrive into a DLQ as NumberOfMessagesSent:
-        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html)
-        suffix: 'orders-dead-lettered',
-        namespace: 'AWS/SQS',
-        metricName: 'NumberOfMessagesReceived',
-        dimensions: { QueueName: options.orderDlq.name },
-        statistic: 'Sum',
-        threshold: 0,
-        alarmDescription: 'Orders reached order_dlq: fulfillment failed 3 times (see failed_orders).',
-      },
-      {
-        suffix: 'order-queue-oldest-message',
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateAgeOfOldestMessage',
-        dimensions: { QueueName: options.orderQueue.name },
-        statistic: 'Maximum',
-        threshold: options.oldestMessageAgeSeconds,
-        alarmDescription: 'Orders wait in order_queue: fulfill_order is failing, throttled or not consuming.',
-      },
-      ...options.functions.flatMap((f) =>
-        (['Errors', 'Throttles'] as const).map(
-          (metricName): AlarmSpec => ({
-            suffix: `${f.functionName.slice(prefix.length)}-${metricName.toLowerCase()}`,
-            namespace: 'AWS/Lambda',
-            metricName,
-            dimensions: { FunctionName: f.functionName },
-            statistic: 'Sum',
-            threshold: 0,
-            alarmDescription: `${f.functionName} invocations ${metricName === 'Errors' ? 'failed' : 'were throttled'}.`,
-          }),
-        ),
-      ),
-      {
-        suffix: 'workflow-failed-executions',
-        namespace: 'AWS/States',
-        metricName: 'ExecutionsFailed',
-        dimensions: { StateMachineArn: options.stateMachine.arn },
-        statistic: 'Sum',
-        threshold: options.failedExecutionsThreshold,
-        alarmDescription: 'Many failed workflow executions. Invalid and conflicting orders end FAILED by design, hence the threshold.',
-      },
-      {
-        suffix: 'workflow-timed-out-executions',
-        namespace: 'AWS/States',
-        metricName: 'ExecutionsTimedOut',
-        dimensions: { StateMachineArn: options.stateMachine.arn },
-        statistic: 'Sum',
-        threshold: 0,
-        alarmDescription: 'Workflow executions timed out: clients got 502 and must retry.',
-      },
-      {
-        suffix: 'api-5xx',
-        namespace: 'AWS/ApiGateway',
-        metricName: '5xx',
-        dimensions: { ApiId: options.api.id },
-        statistic: 'Sum',
-        threshold: 0,
-        alarmDescription: 'The order API answered 5xx: orders were not accepted.',
-      },
-    ];
-    for (const spec of specs) {
+    const business = businessAlarms(options.environment);
+    const service = serviceAlarms({ ...options, prefix });
+    for (const spec of [...business, ...service]) {
       const { suffix, ...metric } = spec;
       this.alarms.push(
         new CloudwatchMetricAlarm(this, `alarm_${suffix.replace(/-/g, '_')}`, {
@@ -125,23 +65,7 @@ export class Monitoring extends Construct {
 
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: `${prefix}pipeline`,
-      dashboardBody: JSON.stringify({
-        widgets: specs.map((spec, index) => ({
-          type: 'metric',
-          x: (index % 3) * 8,
-          y: Math.floor(index / 3) * 6,
-          width: 8,
-          height: 6,
-          properties: {
-            title: spec.suffix,
-            region: options.region,
-            stat: spec.statistic,
-            period: 300,
-            metrics: [[spec.namespace, spec.metricName, ...Object.entries(spec.dimensions ?? {}).flat()]],
-            annotations: { horizontal: [{ value: spec.threshold, label: 'alarm' }] },
-          },
-        })),
-      }),
+      dashboardBody: JSON.stringify(dashboardBody({ environment: options.environment, region: options.region, businessAlarms: business, serviceAlarms: service })),
     });
   }
 }

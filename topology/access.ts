@@ -1,4 +1,5 @@
 import type { FunctionKey } from './functions';
+import { METRICS } from './metrics';
 import { QUEUE_CONSUMERS } from './queues';
 import { BY_STATUS_INDEX } from './tables';
 
@@ -17,6 +18,8 @@ export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   failureThreshold: 'FAILURE_THRESHOLD',
   pendingRedriveAfterSeconds: 'PENDING_REDRIVE_AFTER_SECONDS',
+  /** The environment a function runs in (dev, prod, local): the `environment` dimension of its metrics (topology/metrics.ts). */
+  environment: 'DOFS_ENVIRONMENT',
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
@@ -94,7 +97,7 @@ const DECLARED: Readonly<Record<FunctionKey, FunctionDeclaration>> = {
 
 const pascal = (text: string) => text.split(/[^A-Za-z0-9]+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
 
-/** Each function's declaration, with the queue it consumes (QUEUE_CONSUMERS) added as its own access. */
+/** Each function's declaration, with the queue it consumes (QUEUE_CONSUMERS) added as its own access and DOFS_ENVIRONMENT as a setting where it emits metrics. */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionKey, FunctionDeclaration>> = Object.fromEntries(
   Object.entries(DECLARED).map(([key, declaration]) => {
     const consumed = QUEUE_CONSUMERS.filter((consumer) => consumer.consumer === key).map(
@@ -104,7 +107,10 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionKey, FunctionDeclaration>>
         resources: [{ kind: 'queue', queue: consumer.queue.baseName as 'order_queue' | 'order_dlq' }],
       }),
     );
-    return [key, { ...declaration, access: [...declaration.access, ...consumed] }];
+    // A function that emits metrics is told its environment, their `environment` dimension.
+    const emitsMetrics = Object.values(METRICS).some((metric) => (metric.emittedBy as readonly string[]).includes(key));
+    const settings = emitsMetrics ? [...declaration.settings, ENV.environment] : declaration.settings;
+    return [key, { ...declaration, access: [...declaration.access, ...consumed], settings }];
   }),
 ) as unknown as Record<FunctionKey, FunctionDeclaration>;
 

@@ -1,11 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { systemClock, type Clock } from '../shared/clock';
 import { ValidationError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
-import { orderView, parseOrder, parseOrderId, samePayload, type Order, type OrderRecord, type OrderStatus } from '../shared/order';
+import { injectLambdaContext, type Logger } from '../shared/logger';
+import { logMetrics, type Metrics } from '../shared/metrics';
+import { orderView, parseOrder, parseOrderId, samePayload, submittedOrderId, type Order, type OrderRecord, type OrderStatus } from '../shared/order';
 import type { OrderRepository } from '../shared/order-repository';
 import { inspectJson } from './json-body';
 import { bodyBytes, header, isJsonContentType, json, problem, RequestError, type HttpResponse } from './http';
+import { countSubmission } from './submission-metrics';
 import type { OrderWorkflow } from './workflow-client';
 
 /** Orders are three short fields; anything near this size is not an order. */
@@ -19,6 +21,7 @@ export interface ApiHandlerDeps {
   readonly clock?: Clock;
   readonly orders: Pick<OrderRepository, 'get'>;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly maxBodyBytes?: number;
 }
 
@@ -75,14 +78,11 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBodyBytes: number): unk
  * response is JSON; client mistakes are 4xx with the fields named; dependency failures are 502/503
  * and only when the order was not acknowledged; no internal message or stack reaches the client.
  */
-export function createApiHandler({ workflow, orders, logger, clock = systemClock, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
-  const CONFLICT: Routed = [
-    problem(409, 'An order with this order_id already exists with a different payload', [
-      { field: 'order_id', message: 'is already used by a different order' },
-    ]),
-    undefined,
-    'conflict',
-  ];
+export function createApiHandler({ workflow, orders, logger, metrics, clock = systemClock, maxBodyBytes = MAX_BODY_BYTES }: ApiHandlerDeps) {
+  const CONFLICT = problem(409, 'An order with this order_id already exists with a different payload', [
+    { field: 'order_id', message: 'is already used by a different order' },
+  ]);
+  const conflict = (orderId: string | undefined): Routed => [CONFLICT, orderId, 'conflict'];
 
   function acknowledge(orderId: string, status: OrderStatus, duplicate: boolean, outcome = duplicate ? 'duplicate' : 'accepted'): Routed {
     const location = { location: `/orders/${orderId}` };
@@ -114,7 +114,7 @@ export function createApiHandler({ workflow, orders, logger, clock = systemClock
       return [SERVICE_UNAVAILABLE, order.order_id, 'unavailable'];
     }
     if (!stored) return undefined;
-    if (!samePayload(stored, order)) return CONFLICT;
+    if (!samePayload(stored, order)) return conflict(order.order_id);
     logger.warn('order stored but the workflow did not finish: the pending sweeper enqueues it', { order_id: order.order_id, status: stored.status });
     // Stored before this request arrived: a repeat of an earlier submission (200), as on the normal path.
     return acknowledge(order.order_id, stored.status, stored.created_at < submittedAt, 'stored-not-enqueued');
@@ -123,23 +123,25 @@ export function createApiHandler({ workflow, orders, logger, clock = systemClock
   async function submitOrder(event: APIGatewayProxyEventV2): Promise<Routed> {
     const submittedAt = clock();
     const body = parseJsonBody(event, maxBodyBytes);
+    // Whatever becomes of the submission, its lines name the order it names (when the id is one).
+    const orderId = submittedOrderId(body);
     let outcome;
     try {
       outcome = await workflow.submit(body);
     } catch (error) {
-      logger.error('workflow could not be started', { error: (error as Error).name });
-      return (await acknowledgeIfStored(body, submittedAt)) ?? [SERVICE_UNAVAILABLE, undefined, 'unavailable'];
+      logger.error('workflow could not be started', { order_id: orderId, error: (error as Error).name });
+      return (await acknowledgeIfStored(body, submittedAt)) ?? [SERVICE_UNAVAILABLE, orderId, 'unavailable'];
     }
     switch (outcome.kind) {
       case 'accepted':
         return acknowledge(outcome.orderId, outcome.status, outcome.duplicate);
       case 'invalid':
-        return [problem(400, 'Invalid order', outcome.details), undefined, 'invalid', outcome.details.map((detail) => detail.field)];
+        return [problem(400, 'Invalid order', outcome.details), orderId, 'invalid', outcome.details.map((detail) => detail.field)];
       case 'conflict':
-        return CONFLICT;
+        return conflict(orderId);
       case 'failed':
-        logger.error('workflow failed', { error: outcome.error, execution_arn: outcome.executionArn });
-        return (await acknowledgeIfStored(body, submittedAt)) ?? [problem(502, 'The order could not be accepted; retry the request'), undefined, 'workflow-failed'];
+        logger.error('workflow failed', { order_id: orderId, error: outcome.error, execution_arn: outcome.executionArn });
+        return (await acknowledgeIfStored(body, submittedAt)) ?? [problem(502, 'The order could not be accepted; retry the request'), orderId, 'workflow-failed'];
     }
   }
 
@@ -177,7 +179,7 @@ export function createApiHandler({ workflow, orders, logger, clock = systemClock
     return matched.name === 'orders' ? submitOrder(event) : getOrder(matched.encodedId);
   }
 
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     const started = Date.now();
     let response: HttpResponse;
     let orderId: string | undefined;
@@ -195,15 +197,19 @@ export function createApiHandler({ workflow, orders, logger, clock = systemClock
         outcome = 'rejected';
       }
     }
+    const routeName = matchRoute(event.rawPath)?.name ?? 'none';
     logger.info('request', {
       method: event.requestContext.http.method,
-      route: matchRoute(event.rawPath)?.name ?? 'none',
+      route: routeName,
       status_code: response.statusCode,
       order_id: orderId,
       outcome,
       ...(invalidFields ? { invalid_fields: invalidFields } : {}),
       duration_ms: Date.now() - started,
     });
+    if (routeName === 'orders' && event.requestContext.http.method.toUpperCase() === 'POST') countSubmission(metrics, response.statusCode);
     return response;
-  };
+  }
+
+  return injectLambdaContext(logger, logMetrics(metrics, handle), { correlationId: (event) => event.requestContext?.requestId });
 }

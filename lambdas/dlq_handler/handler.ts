@@ -2,7 +2,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { processSqsBatch } from '../shared/batch';
 import type { Clock } from '../shared/clock';
 import { MalformedMessageError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
+import { injectLambdaContext, type Logger } from '../shared/logger';
+import { count, logMetrics, recordCompletionTime, type Metrics } from '../shared/metrics';
 import { malformedMessageTrace, parseOrderMessage } from '../shared/order-message';
 import type { FailedOrderRepository, OrderRepository } from '../shared/order-repository';
 
@@ -11,6 +12,7 @@ export interface DlqHandlerDeps {
   readonly failedOrders: FailedOrderRepository;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 const DEFAULT_REASON = 'fulfillment did not succeed before the message reached order_dlq';
@@ -19,8 +21,14 @@ const DEFAULT_REASON = 'fulfillment did not succeed before the message reached o
  * order_dlq consumer. Marks the order FAILED, then writes its failed_orders row; both writes are
  * conditional, so a redelivery (or a crash between them) converges on one row. An order that a
  * duplicate message fulfilled in the meantime stays FULFILLED and gets no row.
+ *
+ * The same conditions count each order once: OrdersFailed and TimeToFailed when this message
+ * made it FAILED; OrdersDeadLettered when it wrote the order's failed_orders row, or found the order
+ * already fulfilled (its message still reached order_dlq). A redelivery, or a second message for an
+ * order already recorded, counts nothing. What an invocation counts is printed on one EMF line when it
+ * ends.
  */
-export function createDlqHandler({ orders, failedOrders, clock, logger }: DlqHandlerDeps) {
+export function createDlqHandler({ orders, failedOrders, clock, logger, metrics }: DlqHandlerDeps) {
   async function recordFailure(record: SQSRecord): Promise<void> {
     let message;
     try {
@@ -41,7 +49,12 @@ export function createDlqHandler({ orders, failedOrders, clock, logger }: DlqHan
     const outcome = await orders.markFailed(orderId, reason, now);
     if (outcome === 'already-fulfilled') {
       logger.info('order already fulfilled, no failure recorded', { order_id: orderId, outcome: 'skipped' });
+      count(metrics, 'ordersDeadLettered');
       return;
+    }
+    if (outcome === 'marked') {
+      count(metrics, 'ordersFailed');
+      recordCompletionTime(metrics, 'timeToFailed', current?.created_at, now);
     }
     const inserted = await failedOrders.recordOnce({
       order_id: orderId,
@@ -58,8 +71,11 @@ export function createDlqHandler({ orders, failedOrders, clock, logger }: DlqHan
       order_missing: outcome === 'missing',
       receive_count: receiveCount,
     });
+    if (inserted) count(metrics, 'ordersDeadLettered');
   }
 
-  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-    processSqsBatch(event, context, recordFailure);
+  return injectLambdaContext(
+    logger,
+    logMetrics(metrics, (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => processSqsBatch(event, context, recordFailure)),
+  );
 }

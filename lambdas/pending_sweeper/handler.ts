@@ -1,11 +1,12 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import { injectLambdaContext, type Logger } from '../shared/logger';
+import { count, logMetrics, recordCompletionTime, type Metrics } from '../shared/metrics';
 import type { OrderRecord } from '../shared/order';
 import type { FailedOrderRepository, OrderRepository } from '../shared/order-repository';
 
 export interface PendingSweeperDeps {
-  readonly orders: Pick<OrderRepository, 'pendingSince' | 'markResent' | 'failIfPending'>;
+  readonly orders: Pick<OrderRepository, 'pendingSince' | 'markResent' | 'failPending'>;
   readonly failedOrders: Pick<FailedOrderRepository, 'recordOnce'>;
   readonly sqs: Pick<SQSClient, 'send'>;
   readonly orderQueueUrl: string;
@@ -13,6 +14,7 @@ export interface PendingSweeperDeps {
   readonly redriveAfterSeconds: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 /** A scheduled event, or a manual run: `{"olderThanSeconds": 0}` re-sends every PENDING order. */
@@ -46,19 +48,26 @@ type Pending = Pick<OrderRecord, 'order_id' | 'item' | 'quantity' | 'updated_at'
  * An order order_queue refuses as a sender fault can never be enqueued: it is marked FAILED with a
  * failed_orders row, as the DLQ path would, rather than left PENDING for ever. Any other refusal fails
  * the invocation (an alarm) after the rest were sent.
+ *
+ * Each order counts once, by the conditional write that changed it: OrdersRedriven when its re-send was
+ * noted (it was still PENDING and untouched), OrdersFailed and TimeToFailed when it became FAILED. All of
+ * a sweep's metrics are printed on one EMF line when it ends.
  */
 export function createPendingSweeperHandler(deps: PendingSweeperDeps) {
-  const { orders, failedOrders, sqs, orderQueueUrl, clock, logger } = deps;
+  const { orders, failedOrders, sqs, orderQueueUrl, clock, logger, metrics } = deps;
 
   async function failForGood(order: Pending, code: string, now: string): Promise<void> {
     const reason = `order_queue refused the order's message (${code})`;
     // Not PENDING any more (fulfilled or failed since the sweep read it): nothing to record.
-    if (!(await orders.failIfPending(order.order_id, reason, now))) return;
+    const failed = await orders.failPending(order.order_id, reason, now);
+    if (!failed) return;
+    count(metrics, 'ordersFailed');
+    recordCompletionTime(metrics, 'timeToFailed', failed.created_at, now);
     await failedOrders.recordOnce({ order_id: order.order_id, item: order.item, quantity: order.quantity, reason, attempts: 0, receive_count: 0, failed_at: now });
     logger.error('order refused by order_queue: marked FAILED', { order_id: order.order_id, outcome: 'failed', error: code });
   }
 
-  return async (event: SweepRequest | undefined): Promise<SweepResult> => {
+  async function sweep(event: SweepRequest | undefined): Promise<SweepResult> {
     const olderThan = typeof event?.olderThanSeconds === 'number' && event.olderThanSeconds >= 0 ? event.olderThanSeconds : deps.redriveAfterSeconds;
     // An age past the epoch (a manual run with a huge number) sweeps nothing rather than failing.
     const before = new Date(Math.max(0, Date.parse(clock()) - olderThan * 1000)).toISOString();
@@ -80,7 +89,7 @@ export function createPendingSweeperHandler(deps: PendingSweeperDeps) {
         const failure = failures.get(String(index));
         if (!failure) {
           redriven += 1;
-          await orders.markResent(order.order_id, order.updated_at, now);
+          if (await orders.markResent(order.order_id, order.updated_at, now)) count(metrics, 'ordersRedriven');
         } else if (failure.SenderFault) {
           refused += 1;
           await failForGood(order, failure.Code ?? 'unknown', now);
@@ -98,5 +107,7 @@ export function createPendingSweeperHandler(deps: PendingSweeperDeps) {
     logger.info('pending orders swept', { outcome: redriven > 0 ? 'redriven' : 'none', redriven, refused, retry_later: retryLater, older_than_seconds: olderThan });
     if (retryLater > 0) throw new SweepIncompleteError(retryLater, redriven);
     return { redriven, refused };
-  };
+  }
+
+  return injectLambdaContext(logger, logMetrics(metrics, sweep));
 }

@@ -160,30 +160,44 @@ export class OrderRepository {
     }
   }
 
-  /** PENDING -> FULFILLED. False when the order is not PENDING (already terminal, or unknown). */
-  async markFulfilled(orderId: string, now: string): Promise<boolean> {
+  /**
+   * PENDING -> FULFILLED: the order as it now is (its created_at times the fulfillment), or undefined
+   * when it was not PENDING (already terminal, or unknown).
+   */
+  async fulfillPending(orderId: string, now: string): Promise<OrderRecord | undefined> {
     return this.updateIfPending(orderId, 'SET #status = :fulfilled, fulfilled_at = :now, updated_at = :now', {
       ':fulfilled': 'FULFILLED',
       ':now': now,
     });
   }
 
+  /** PENDING -> FULFILLED. False when the order is not PENDING (already terminal, or unknown). */
+  async markFulfilled(orderId: string, now: string): Promise<boolean> {
+    return (await this.fulfillPending(orderId, now)) !== undefined;
+  }
+
   /** Counts a failed attempt on a PENDING order. False when the order is no longer PENDING. */
   async recordFailedAttempt(orderId: string, reason: string, now: string): Promise<boolean> {
-    return this.updateIfPending(
+    const updated = await this.updateIfPending(
       orderId,
       'SET last_error = :reason, updated_at = :now ADD attempts :one',
       { ':reason': reason, ':now': now, ':one': 1 },
     );
+    return updated !== undefined;
   }
 
-  /** PENDING -> FAILED. False when the order is not PENDING (already terminal, or unknown). */
-  async failIfPending(orderId: string, reason: string, now: string): Promise<boolean> {
+  /** PENDING -> FAILED: the order as it now is, or undefined when it was not PENDING (already terminal, or unknown). */
+  async failPending(orderId: string, reason: string, now: string): Promise<OrderRecord | undefined> {
     return this.updateIfPending(orderId, 'SET #status = :failed, failure_reason = :reason, failed_at = :now, updated_at = :now', {
       ':failed': 'FAILED',
       ':reason': reason,
       ':now': now,
     });
+  }
+
+  /** PENDING -> FAILED. False when the order is not PENDING (already terminal, or unknown). */
+  async failIfPending(orderId: string, reason: string, now: string): Promise<boolean> {
+    return (await this.failPending(orderId, reason, now)) !== undefined;
   }
 
   /** PENDING -> FAILED, reporting what the order was when it was not PENDING (one more read then). */
@@ -194,9 +208,10 @@ export class OrderRepository {
     return current.status === 'FULFILLED' ? 'already-fulfilled' : 'already-failed';
   }
 
-  private async updateIfPending(orderId: string, update: string, values: Record<string, unknown>): Promise<boolean> {
+  /** The order after the update, or undefined when it was not PENDING. */
+  private async updateIfPending(orderId: string, update: string, values: Record<string, unknown>): Promise<OrderRecord | undefined> {
     try {
-      await this.db.send(
+      const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { order_id: orderId },
@@ -204,11 +219,13 @@ export class OrderRepository {
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+          // The item as written comes back with the answer: UpdateItem's own, no read and no other action.
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return Attributes as OrderRecord;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

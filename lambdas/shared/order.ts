@@ -134,6 +134,15 @@ export function parseOrderId(input: string): string {
   throw new ValidationError([{ field: 'order_id', message: result.issues[0]?.message ?? 'is invalid' }], 'Invalid order_id');
 }
 
+/**
+ * The order_id a submission names, when it is one an order could have, whatever else is wrong with the
+ * submission: what the lines about it carry, so that one query on order_id finds even refused attempts.
+ */
+export function submittedOrderId(body: unknown): string | undefined {
+  const candidate = typeof body === 'object' && body !== null ? (body as { order_id?: unknown }).order_id : undefined;
+  return v.is(OrderIdSchema, candidate) ? candidate : undefined;
+}
+
 /** True when a resubmission carries the same payload as the stored order. */
 export function samePayload(stored: Order, submitted: Order): boolean {
   return stored.item === submitted.item && stored.quantity === submitted.quantity;

@@ -55,6 +55,36 @@ describe('dofs command line', () => {
       expect(JSON.parse(json.stderr)).toMatchObject({ exit_code: 3, hint: expect.stringContaining('npm start') });
     });
 
+    it('exits 4 for get --journey on a deployed stack, naming the Logs Insights query to run instead', async () => {
+      const result = await runCli(['get', 'o-1', '--journey', '--api-url', 'https://abc.execute-api.us-east-1.amazonaws.com']);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toMatch(/local runtime only[\s\S]*CloudWatch Logs Insights[\s\S]*aws logs start-query --log-group-names \/aws\/lambda\/dofs-<environment>-api_handler /);
+      expect(result.stderr).toContain(`filter order_id = "o-1" | sort @timestamp asc`);
+      expect(result.stderr).toMatch(/aws logs get-query-results --query-id/);
+
+      // With the stack outputs, the log groups are named after the stack's tables.
+      const outputs = join(mkdtempSync(join(tmpdir(), 'dofs-cli-')), 'outputs.json');
+      const queue = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/dofs-dev-${name}`;
+      writeFileSync(outputs, JSON.stringify({
+        'dofs-dev': {
+          api_url: 'https://abc.execute-api.us-east-1.amazonaws.com',
+          orders_table: 'dofs-dev-orders',
+          failed_orders_table: 'dofs-dev-failed_orders',
+          order_queue_url: queue('order_queue'),
+          order_dlq_url: queue('order_dlq'),
+        },
+      }));
+      const named = await runCli(['--json', 'get', 'o-1', '--journey', '--outputs', outputs]);
+      expect(named.code).toBe(4);
+      const refusal = JSON.parse(named.stderr) as { exit_code: number; hint: string };
+      expect(refusal.exit_code).toBe(4);
+      for (const key of ['api_handler', 'validator', 'order_storage', 'fulfill_order', 'dlq_handler', 'pending_sweeper']) expect(refusal.hint).toContain(`/aws/lambda/dofs-dev-${key}`);
+
+      const invalid = await runCli(['get', 'o"1', '--journey', '--api-url', 'https://abc.execute-api.us-east-1.amazonaws.com']);
+      expect(invalid.code).toBe(1);
+      expect(invalid.stderr).toMatch(/Invalid order_id: order_id may contain only letters/);
+    });
+
     it('exits 4 for executions on a deployed stack, saying where to look instead', async () => {
       const result = await runCli(['executions', 'o-1', '--api-url', 'https://abc.execute-api.us-east-1.amazonaws.com']);
       expect(result.code).toBe(4);
@@ -135,6 +165,45 @@ describe('dofs command line', () => {
       const failed = await dofs('failed', '--limit', '50');
       expect(failed.code).toBe(0);
       expect(failed.stdout).toMatch(/cli-load-0 .* 3 +\d+ +simulated fulfillment failure \(FAILURE_THRESHOLD=0\)/);
+    });
+
+    it("prints an order's journey as a table, the same as JSON with --json, and exits 1 for an order the runtime never saw", async () => {
+      expect((await dofs('submit', '--order-id', 'cli-journey-1', '--item', 'pen', '--quantity', '1', '--wait')).code).toBe(0);
+      // The fulfillment's log line follows the table's update: wait for it on the timeline.
+      const json = await waitFor('the journey to show the fulfillment', async () => {
+        const result = await dofs('--json', 'get', 'cli-journey-1', '--journey');
+        expect(result.code).toBe(0);
+        const journey = result.json<{ events: { kind: string; outcome: string }[] }>();
+        return journey.events.some((event) => event.kind === 'fulfillment') ? journey : undefined;
+      }, 20_000, 200);
+      expect(json).toMatchObject({ order_id: 'cli-journey-1', status: 'FULFILLED' });
+      expect(json.events.map((event) => event.kind)).toEqual(['request', 'execution', 'state', 'state', 'state', 'state', 'state', 'fulfillment']);
+
+      const table = await dofs('get', 'cli-journey-1', '--journey');
+      expect(table.code).toBe(0);
+      const time = String.raw`\d\d:\d\d:\d\d\.\d{3}`;
+      expect(table.stdout).toMatch(
+        new RegExp(
+          [
+            String.raw`^Order cli-journey-1: FULFILLED  \(pen x1, 0 failed attempt\(s\)\)`,
+            String.raw`Times are UTC on \d{4}-\d\d-\d\d; \+S is seconds since the first event\.`,
+            String.raw`TIME +\+S +TOOK +SOURCE +STEP +OUTCOME +DETAIL`,
+            String.raw`${time} +\+0\.000 +\d+ ms +api_handler +POST /orders +202 accepted`,
+            String.raw`${time} +\+\d+\.\d{3} +\d+ ms +order workflow +workflow execution +succeeded`,
+            ...['ValidateOrder', 'StoreOrder', 'NeedsFulfillment', 'EnqueueForFulfillment', 'Accepted'].map(
+              (state) => String.raw`${time} +\+\d+\.\d{3} +\d+ ms +order workflow {4}${state} +succeeded.*`,
+            ),
+            String.raw`${time} +\+\d+\.\d{3} +fulfill_order +order_queue receive 1 +fulfilled\n$`,
+          ].join('\n'),
+        ),
+      );
+
+      const missing = await dofs('get', 'cli-journey-never', '--journey');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/No order cli-journey-never in this runtime/);
+      const invalid = await dofs('--json', 'get', 'bad!id', '--journey');
+      expect(invalid.code).toBe(1);
+      expect(JSON.parse(invalid.stderr)).toMatchObject({ exit_code: 1, error: expect.stringContaining('Invalid order_id: order_id may contain only letters') });
     });
 
     it('shows the workflow path an order took, and exits 1 for an order the runtime never ran', async () => {

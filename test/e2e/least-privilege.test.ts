@@ -33,7 +33,7 @@ describe('Each function runs alone, with its own environment', () => {
     tableArn: (name) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`,
   });
   const roles = localRoles('local', '000000000000', resolver);
-  const settings: Partial<Record<EnvName, string>> = { [ENV.failureThreshold]: '0.5' };
+  const settings: Partial<Record<EnvName, string>> = { [ENV.failureThreshold]: '0.5', [ENV.environment]: 'local' };
   const environmentOf = (key: FunctionKey) =>
     functionEnvironment(key, { functionName: `dofs-local-${key}`, region: 'us-east-1', role: roles.functions[key], endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', stepfunctions: 'http://127.0.0.1:3' }, resolver, settings });
   const load = async (key: FunctionKey) => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { waitFor } from '../../cli/poll';
+import type { BusinessMetricsSummary } from '../../local/business-metrics';
 import { rawRequest, request } from '../support/http';
 import { runtimeTables } from '../support/runtime-tables';
 import { runRuntimeToExit, startRuntimeProcess, useRuntimeProcess } from '../support/runtime-process';
@@ -121,12 +122,13 @@ describe('The local runtime (npm start)', () => {
     // A runtime of its own: no other test's orders are in flight while it counts.
     const runtime = useRuntimeProcess();
 
-    it('counts exactly what one order costs: emulator calls, invocations and transitions (GET /_local/stats)', async () => {
+    it('counts exactly what one order costs: emulator calls, invocations, transitions and the metrics it emits (GET /_local/stats)', async () => {
       type Stats = {
         requests: Record<string, Record<string, number>>;
         invocations: Record<string, { count: number; errors: number; totalMs: number }>;
         executions: { count: number; transitions: number };
         cpuMs: number;
+        metrics: BusinessMetricsSummary;
       };
       const stats = async () => (await request(`${runtime.url}/_local/stats`)).body as Stats;
       const before = await stats();
@@ -156,6 +158,28 @@ describe('The local runtime (npm start)', () => {
       // One execution of five states: ValidateOrder, StoreOrder, NeedsFulfillment, EnqueueForFulfillment, Accepted.
       expect(after.executions.count - before.executions.count).toBe(1);
       expect(after.executions.transitions - before.executions.transitions).toBe(5);
+
+      // The business metrics come as EMF lines on the function threads' output, beside (not before)
+      // their results: waited for until the last line the order causes, fulfill_order's OrdersFulfilled.
+      const moved = (now: BusinessMetricsSummary, name: string) => {
+        const [was, is] = [before.metrics.counts[name], now.counts[name]];
+        // A count moves by its sum; a time by how many values it got.
+        return is?.unit === 'Count' ? is.sum - (was?.sum ?? 0) : (is?.count ?? 0) - (was?.count ?? 0);
+      };
+      const metrics = await waitFor('its metrics read', async () => {
+        const now = (await stats()).metrics;
+        return moved(now, 'OrdersFulfilled') > 0 && moved(now, 'TimeToFulfilled') > 0 ? now : undefined;
+      });
+      expect(metrics.namespace).toBe('DOFS');
+      const emitted = Object.fromEntries(Object.keys(metrics.counts).flatMap((name) => (moved(metrics, name) === 0 ? [] : [[name, moved(metrics, name)]])));
+      // Accepted once, fulfilled at the first attempt, one time to fulfilled: nothing rejected, retried or failed.
+      expect(emitted).toEqual({ OrdersAccepted: 1, OrdersFulfilled: 1, TimeToFulfilled: 1 });
+      expect(metrics.timeToFulfilled.count - before.metrics.timeToFulfilled.count).toBe(1);
+      expect(metrics.timeToFulfilled).toMatchObject({ p50: expect.any(Number), p99: expect.any(Number) });
+      expect(metrics.timeToFailed.count - before.metrics.timeToFailed.count).toBe(0);
+      // One EMF line per function that counted something: api_handler's, and fulfill_order's with both of its metrics.
+      expect(metrics.emfLines - before.metrics.emfLines).toBe(2);
+      expect(metrics.malformedLines).toBe(0);
     });
   });
 

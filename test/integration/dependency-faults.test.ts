@@ -6,6 +6,7 @@ import { createTestAws, type TestAws } from '../support/aws';
 import { fixedClock, orderFactory } from '../support/orders';
 import { withFaults as injectFaults, type Fault } from '../support/faults';
 import { captureLogger, silentLogger } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
 
 /**
@@ -59,7 +60,7 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
     await orders.createPending(order, clock());
     const faulty = withFaults(aws.db, [{ command: 'UpdateCommand', error: 'ThrottlingException', times: 1 }]);
     const { logger, lines } = captureLogger();
-    const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger });
+    const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger, metrics: testMetrics() });
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 1)))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
     expect((await orders.get(order.order_id))?.status).toBe('PENDING');
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 2)))).resolves.toEqual({ batchItemFailures: [] });
@@ -73,7 +74,7 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
     await orders.createPending(order, clock());
     const faulty = withFaults(aws.db, [{ command: 'UpdateCommand', error: 'TimeoutError', times: 1, afterApplying: true }]);
     const { logger, lines } = captureLogger();
-    const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger });
+    const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger, metrics: testMetrics() });
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 1)))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
     await expect(fulfill(sqsEvent(sqsRecord(order, 'm', 2)))).resolves.toEqual({ batchItemFailures: [] });
     // The one fulfillment effect is the update that was applied; the first attempt logged its error,
@@ -86,7 +87,7 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
     const [a, b, c] = [newOrder(), newOrder(), newOrder()];
     for (const order of [a, b, c]) await orders.createPending(order, clock());
     const faulty = withFaults(aws.db, [{ command: 'UpdateCommand', error: 'InternalServerError', times: 1 }]);
-    const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger: silentLogger() });
+    const fulfill = createFulfillOrderHandler({ orders: new OrderRepository(faulty, aws.resources.ordersTable), failureThreshold: 1, clock, logger: silentLogger(), metrics: testMetrics() });
     const response = await fulfill(sqsEvent(sqsRecord(a, 'a'), sqsRecord(b, 'b'), sqsRecord(c, 'c')));
     expect(response.batchItemFailures).toHaveLength(1);
     const statuses = await Promise.all([a, b, c].map(async (o) => (await orders.get(o.order_id))?.status));
@@ -102,6 +103,7 @@ describe('Dependency faults (DynamoDB throttling and lost responses)', () => {
       failedOrders: new FailedOrderRepository(faulty, aws.resources.failedOrdersTable),
       clock,
       logger: silentLogger(),
+      metrics: testMetrics(),
     });
     await expect(dlq(sqsEvent(sqsRecord(order, 'd', 4)))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'd' }] });
     // Marked FAILED before the row was written; the redelivery completes the row.

@@ -7,6 +7,7 @@ import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/ord
 import { createTestAws, type TestAws } from '../support/aws';
 import { fixedClock, orderFactory } from '../support/orders';
 import { captureLogger, silentLogger } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
 
 const clock = fixedClock;
@@ -59,7 +60,7 @@ describe('Handlers against dynalite', () => {
       await orders.createPending(a, clock());
       await orders.createPending(b, clock());
       const { logger, lines } = captureLogger();
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock, logger });
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock, logger, metrics: testMetrics() });
       await expect(handler(sqsEvent(sqsRecord(a, 'm1'), sqsRecord(b, 'm2')))).resolves.toEqual({ batchItemFailures: [] });
       expect((await orders.get(a.order_id))?.status).toBe('FULFILLED');
       expect((await orders.get(b.order_id))?.status).toBe('FULFILLED');
@@ -72,7 +73,7 @@ describe('Handlers against dynalite', () => {
       await orders.createPending(bad, clock());
       // First record draws 0.1 (< 0.5: succeeds), second 0.9 (>= 0.5: fails).
       const draws = [0.1, 0.9];
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 0.5, random: () => draws.shift()!, clock, logger: silentLogger() });
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 0.5, random: () => draws.shift()!, clock, logger: silentLogger(), metrics: testMetrics() });
       const response = await handler(sqsEvent(sqsRecord(ok, 'ok'), sqsRecord(bad, 'bad')));
       expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
       expect(await orders.get(ok.order_id)).toMatchObject({ status: 'FULFILLED', attempts: 0 });
@@ -82,7 +83,7 @@ describe('Handlers against dynalite', () => {
     it('fails every attempt when FAILURE_THRESHOLD is 0.0', async () => {
       const order = newOrder();
       await orders.createPending(order, clock());
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 0, random: () => 0, clock, logger: silentLogger() });
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 0, random: () => 0, clock, logger: silentLogger(), metrics: testMetrics() });
       await expect(handler(sqsEvent(sqsRecord(order, 'm')))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
     });
 
@@ -90,7 +91,7 @@ describe('Handlers against dynalite', () => {
       const order = newOrder();
       await orders.createPending(order, clock());
       const { logger, lines } = captureLogger();
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock: () => '2026-01-01T00:00:01.000Z', logger });
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock: () => '2026-01-01T00:00:01.000Z', logger, metrics: testMetrics() });
       await handler(sqsEvent(sqsRecord(order, 'm', 1)));
       const afterFirst = await orders.get(order.order_id);
       await expect(handler(sqsEvent(sqsRecord(order, 'm', 2)))).resolves.toEqual({ batchItemFailures: [] });
@@ -102,13 +103,13 @@ describe('Handlers against dynalite', () => {
       const order = newOrder();
       await orders.createPending(order, clock());
       await orders.markFailed(order.order_id, 'gave up', clock());
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 0, clock, logger: silentLogger() });
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 0, clock, logger: silentLogger(), metrics: testMetrics() });
       await expect(handler(sqsEvent(sqsRecord(order, 'm')))).resolves.toEqual({ batchItemFailures: [] });
     });
 
     it('reports a malformed message as a failure, so it ends on the DLQ, and logs what is wrong and all of it', async () => {
       const { logger, lines } = captureLogger();
-      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock, logger });
+      const handler = createFulfillOrderHandler({ orders, failureThreshold: 1, clock, logger, metrics: testMetrics() });
       const body = JSON.stringify({ order_id: 'm-1', item: 'x'.repeat(300), quantity: 0 });
       await expect(handler(sqsEvent(sqsRecord(body, 'm', 2)))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm' }] });
       expect(lines).toEqual([
@@ -127,7 +128,7 @@ describe('Handlers against dynalite', () => {
   });
 
   describe('dlq_handler', () => {
-    const dlq = () => createDlqHandler({ orders, failedOrders, clock, logger: silentLogger() });
+    const dlq = () => createDlqHandler({ orders, failedOrders, clock, logger: silentLogger(), metrics: testMetrics() });
 
     it('marks the order FAILED and writes one failed_orders row, even when redelivered', async () => {
       const order = newOrder();
@@ -164,7 +165,7 @@ describe('Handlers against dynalite', () => {
 
     it('acknowledges a malformed message with one log line holding all of it, escaped', async () => {
       const { logger, lines } = captureLogger();
-      const handler = createDlqHandler({ orders, failedOrders, clock, logger });
+      const handler = createDlqHandler({ orders, failedOrders, clock, logger, metrics: testMetrics() });
       const body = `{"x":"\u001b[31m${'y'.repeat(1_000)}`;
       await expect(handler(sqsEvent(sqsRecord(body, 'd', 4)))).resolves.toEqual({ batchItemFailures: [] });
       expect(lines).toEqual([expect.objectContaining({ outcome: 'dropped', message_id: 'd', receive_count: 4, body, problem: expect.stringMatching(/^body is not JSON \(/) })]);

@@ -4,6 +4,7 @@ import { createPendingSweeperHandler, SweepIncompleteError } from '../../lambdas
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { createTestAws, type TestAws } from '../support/aws';
 import { silentLogger } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 
 const OLD = '2026-01-01T00:00:00.000Z';
 const RECENT = '2026-01-01T00:50:00.000Z';
@@ -21,7 +22,7 @@ describe('pending_sweeper (dynalite by_status index, fauxqs)', () => {
   });
 
   const sweeper = (now: string, sqs: TestAws['sqs'] = aws.sqs) =>
-    createPendingSweeperHandler({ orders, failedOrders, sqs, orderQueueUrl: aws.resources.orderQueueUrl, redriveAfterSeconds: 900, clock: () => now, logger: silentLogger() });
+    createPendingSweeperHandler({ orders, failedOrders, sqs, orderQueueUrl: aws.resources.orderQueueUrl, redriveAfterSeconds: 900, clock: () => now, logger: silentLogger(), metrics: testMetrics() });
 
   async function received(expected: number): Promise<string[]> {
     const bodies: string[] = [];

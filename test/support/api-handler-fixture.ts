@@ -3,6 +3,7 @@ import type { OrderWorkflow, WorkflowOutcome } from '../../lambdas/api_handler/w
 import type { Clock } from '../../lambdas/shared/clock';
 import type { OrderRecord } from '../../lambdas/shared/order';
 import { captureLogger } from './logger';
+import { testMetrics } from './metrics';
 
 /** When the fixture's api_handler says the request arrived, unless a test passes its own clock. */
 export const ARRIVED = '2026-01-01T00:00:05.000Z';
@@ -39,7 +40,7 @@ export function apiHandlerFixture({ outcome = ACCEPTED, stored, clock = () => AR
     },
   };
   const { logger, lines } = captureLogger();
-  const handler = createApiHandler({ workflow, orders, logger, clock });
+  const handler = createApiHandler({ workflow, orders, logger, metrics: testMetrics(), clock });
   return { handler, submitted, lookedUp, lines, requestLine: () => lines.find((line) => line.message === 'request')! };
 }
 

@@ -27,6 +27,7 @@ import { QUEUE_CONSUMERS } from '../../topology/queues';
 import { buildOrderWorkflow } from '../../topology/workflow';
 import { apiEvent } from '../support/api-events';
 import { silentLogger } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
 import { intercept, useInProcessDynamoDb } from '../support/in-process-dynamodb';
 
@@ -152,6 +153,7 @@ describe('topology/access.ts: what each function is granted is what its handler 
         workflow: new StepFunctionsOrderWorkflow(client, readEnv(env, (read) => read.arn(ENV.stateMachineArn))),
         orders: new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable))),
         logger: silentLogger(),
+        metrics: testMetrics(),
       });
       await respond(true);
       await handler(apiEvent('POST', '/orders', { body: JSON.stringify(order) }));
@@ -187,7 +189,7 @@ describe('topology/access.ts: what each function is granted is what its handler 
       await orders.createPending(order, T0);
       await orders.createPending({ ...order, order_id: 'o-2' }, T0);
       const draws = [0.1, 0.9];
-      await createFulfillOrderHandler({ orders, failureThreshold: 0.5, random: () => draws.shift()!, clock: () => T0, logger: silentLogger() })(
+      await createFulfillOrderHandler({ orders, failureThreshold: 0.5, random: () => draws.shift()!, clock: () => T0, logger: silentLogger(), metrics: testMetrics() })(
         sqsEvent(sqsRecord(order, 'm-1'), sqsRecord({ ...order, order_id: 'o-2' }, 'm-2')),
       );
     });
@@ -200,7 +202,7 @@ describe('topology/access.ts: what each function is granted is what its handler 
     const { used, granted } = await callsOf('dlq_handler', async (env, { db }) => {
       const orders = new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable)));
       const failedOrders = new FailedOrderRepository(db, readEnv(env, (read) => read.required(ENV.failedOrdersTable)));
-      await createDlqHandler({ orders, failedOrders, clock: () => T0, logger: silentLogger() })(sqsEvent(sqsRecord(order, 'd-1')));
+      await createDlqHandler({ orders, failedOrders, clock: () => T0, logger: silentLogger(), metrics: testMetrics() })(sqsEvent(sqsRecord(order, 'd-1')));
     });
     expect(used).toEqual(granted);
     expect(used).not.toEqual([]);
@@ -211,9 +213,9 @@ describe('topology/access.ts: what each function is granted is what its handler 
       const orders = new OrderRepository(db, readEnv(env, (read) => read.required(ENV.ordersTable)));
       const failedOrders = new FailedOrderRepository(db, readEnv(env, (read) => read.required(ENV.failedOrdersTable)));
       for (const id of ['o-1', 'o-2']) await orders.createPending({ ...order, order_id: id }, T0);
-      const sweep = createPendingSweeperHandler({ orders, failedOrders, sqs, orderQueueUrl: readEnv(env, (read) => read.httpUrl(ENV.orderQueueUrl)), redriveAfterSeconds: 0, clock: () => '2026-01-01T01:00:00.000Z', logger: silentLogger() });
+      const sweep = createPendingSweeperHandler({ orders, failedOrders, sqs, orderQueueUrl: readEnv(env, (read) => read.httpUrl(ENV.orderQueueUrl)), redriveAfterSeconds: 0, clock: () => '2026-01-01T01:00:00.000Z', logger: silentLogger(), metrics: testMetrics() });
       await expect(sweep({})).rejects.toThrow();
-      const resent = createPendingSweeperHandler({ orders, failedOrders, sqs: { send: async () => ({ $metadata: {}, Successful: [], Failed: [] }) }, orderQueueUrl: readEnv(env, (read) => read.httpUrl(ENV.orderQueueUrl)), redriveAfterSeconds: 0, clock: () => '2026-01-01T02:00:00.000Z', logger: silentLogger() });
+      const resent = createPendingSweeperHandler({ orders, failedOrders, sqs: { send: async () => ({ $metadata: {}, Successful: [], Failed: [] }) }, orderQueueUrl: readEnv(env, (read) => read.httpUrl(ENV.orderQueueUrl)), redriveAfterSeconds: 0, clock: () => '2026-01-01T02:00:00.000Z', logger: silentLogger(), metrics: testMetrics() });
       await resent({});
     });
     // The test's own createPending calls aside, it writes only failed_orders rows.

@@ -7,6 +7,7 @@ import type { OrderRecord } from '../../lambdas/shared/order';
 import { apiEvent } from '../support/api-events';
 import { apiHandlerFixture } from '../support/api-handler-fixture';
 import { captureLogger } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 
 const seedOrder = JSON.stringify({ order_id: 'order-123', item: 'laptop', quantity: 1 });
 
@@ -216,7 +217,7 @@ describe('StepFunctionsOrderWorkflow: faults only the SDK can inject', () => {
     sfn.on(StartSyncExecutionCommand).rejects(throttled);
     const workflow = new StepFunctionsOrderWorkflow(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:1:stateMachine:m');
     const { logger } = captureLogger();
-    const handler = createApiHandler({ workflow, orders: { get: async () => undefined }, logger });
+    const handler = createApiHandler({ workflow, orders: { get: async () => undefined }, logger, metrics: testMetrics() });
     const response = await handler(apiEvent('POST', '/orders', { body: seedOrder }));
     expect(response.statusCode).toBe(503);
     expect(sfn.commandCalls(StartSyncExecutionCommand)).toHaveLength(1);

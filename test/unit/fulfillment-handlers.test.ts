@@ -4,6 +4,7 @@ import { createFulfillOrderHandler } from '../../lambdas/fulfill_order/handler';
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { withFaults } from '../support/faults';
 import { captureLogger, type CapturedLine } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 import { sqsEvent, sqsRecord } from '../support/sqs-events';
 import { useInProcessDynamoDb } from '../support/in-process-dynamodb';
 
@@ -32,7 +33,7 @@ describe('fulfill_order and dlq_handler (in-process dynalite)', () => {
   describe('fulfill_order', () => {
     const fulfiller = (failureThreshold: number, random?: () => number, repository = orders) => {
       const { logger, lines } = captureLogger();
-      const handler = createFulfillOrderHandler({ orders: repository, failureThreshold, clock, logger, ...(random ? { random } : {}) });
+      const handler = createFulfillOrderHandler({ orders: repository, failureThreshold, clock, logger, metrics: testMetrics(), ...(random ? { random } : {}) });
       return { handler, lines };
     };
 
@@ -129,7 +130,7 @@ describe('fulfill_order and dlq_handler (in-process dynalite)', () => {
   describe('dlq_handler', () => {
     const dlq = (repository = orders) => {
       const { logger, lines } = captureLogger();
-      return { handler: createDlqHandler({ orders: repository, failedOrders, clock, logger }), lines };
+      return { handler: createDlqHandler({ orders: repository, failedOrders, clock, logger, metrics: testMetrics() }), lines };
     };
 
     it('marks the order FAILED with its last error, and writes one failed_orders row from the table', async () => {

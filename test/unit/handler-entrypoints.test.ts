@@ -14,6 +14,11 @@ const ENTRY_POINTS: [string, Record<string, string>, string][] = [
   ['pending_sweeper', { ORDERS_TABLE: 'orders' }, 'FAILED_ORDERS_TABLE is required but not set'],
   ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }, 'ORDER_QUEUE_URL is required but not set'],
   ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', ORDER_QUEUE_URL: 'https://sqs/q', PENDING_REDRIVE_AFTER_SECONDS: 'soon' }, 'PENDING_REDRIVE_AFTER_SECONDS must be a whole number of seconds (got "soon")'],
+  // The functions that emit metrics need their environment, the metrics' `environment` dimension.
+  ['api_handler', { ORDERS_TABLE: 'orders', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:m' }, 'DOFS_ENVIRONMENT is required but not set'],
+  ['fulfill_order', { ORDERS_TABLE: 'orders' }, 'DOFS_ENVIRONMENT is required but not set'],
+  ['dlq_handler', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', DOFS_ENVIRONMENT: ' ' }, 'DOFS_ENVIRONMENT is required but not set'],
+  ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }, 'DOFS_ENVIRONMENT is required but not set'],
 ];
 
 const CONFIG_VARIABLES: string[] = Object.values(ENV);
@@ -40,12 +45,12 @@ describe('Handler entry points', () => {
   });
 
   it.each([
-    ['api_handler', { ORDERS_TABLE: 'orders', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:m' }],
+    ['api_handler', { ORDERS_TABLE: 'orders', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:m', DOFS_ENVIRONMENT: 'dev' }],
     ['validator', {}],
     ['order_storage', { ORDERS_TABLE: 'orders' }],
-    ['fulfill_order', { ORDERS_TABLE: 'orders' }],
-    ['dlq_handler', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed' }],
-    ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q' }],
+    ['fulfill_order', { ORDERS_TABLE: 'orders', DOFS_ENVIRONMENT: 'dev' }],
+    ['dlq_handler', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', DOFS_ENVIRONMENT: 'dev' }],
+    ['pending_sweeper', { ORDERS_TABLE: 'orders', FAILED_ORDERS_TABLE: 'failed', ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', DOFS_ENVIRONMENT: 'dev' }],
   ])('%s starts with its variables and exports a handler function', (handler, env) => {
     expect(importWith(handler, env)).toEqual({ handler: expect.any(Function) });
   });
@@ -61,6 +66,7 @@ describe('Handler entry points', () => {
       STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:m',
       FAILURE_THRESHOLD: '1',
       PENDING_REDRIVE_AFTER_SECONDS: '900',
+      DOFS_ENVIRONMENT: 'dev',
     };
     expect(Object.keys(valid).sort()).toEqual([...CONFIG_VARIABLES].sort());
     const read = new Set<string>();

@@ -3,6 +3,7 @@ import { createPendingSweeperHandler, SweepIncompleteError, type SweepRequest } 
 import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { awsError } from '../support/faults';
 import { captureLogger } from '../support/logger';
+import { testMetrics } from '../support/metrics';
 import { useInProcessDynamoDb } from '../support/in-process-dynamodb';
 
 const NOW = '2026-01-01T01:00:00.000Z';
@@ -55,7 +56,7 @@ describe('pending_sweeper (in-process dynalite, a fake order_queue)', () => {
 
   const sweeper = (queue: ReturnType<typeof fakeQueue>) => {
     const { logger, lines } = captureLogger();
-    const handler = createPendingSweeperHandler({ orders, failedOrders, sqs: queue.sqs, orderQueueUrl: QUEUE_URL, redriveAfterSeconds: 900, clock: () => NOW, logger });
+    const handler = createPendingSweeperHandler({ orders, failedOrders, sqs: queue.sqs, orderQueueUrl: QUEUE_URL, redriveAfterSeconds: 900, clock: () => NOW, logger, metrics: testMetrics() });
     return { sweep: (event?: SweepRequest) => handler(event), lines };
   };
   const pending = async (orderId: string, at: string, item = 'vase', quantity = 1) => {
