@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { lambdaBundleOptions } from '../scripts/lambda-bundle.mjs';
-import { ENV } from '../topology/access';
+import { HANDLER_ENV } from './handler-env';
 import { FUNCTION_KEYS, type FunctionKey } from '../topology/functions';
 import type { Progress } from '../cli/progress';
 import { round } from '../cli/stats';
@@ -31,17 +31,6 @@ export interface BundleResult {
   /** The largest inputs the handler adds over the floor: what to look at when a target is missed. */
   readonly largestAdditions: { path: string; bytes: number }[];
 }
-
-/** What a handler needs to start on Lambda; the values only have to be well formed. */
-const HANDLER_ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  [ENV.ordersTable]: 'dofs-bench-orders',
-  [ENV.failedOrdersTable]: 'dofs-bench-failed_orders',
-  [ENV.orderQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/000000000000/dofs-bench-order_queue',
-  [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:dofs-bench-order-workflow',
-};
 
 const IMPORT_SCRIPT = `const started = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - started));`;
 
