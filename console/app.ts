@@ -6,30 +6,11 @@
 import type { BusinessMetricsFrame } from '../local/business-metrics';
 import type { ConsoleSnapshot, ExecutionSummary } from '../local/console-feed';
 import type { GraphEdge, WorkflowGraph } from '../topology/workflow-graph';
+import { byId, element, svg } from './dom';
 import { journeyButton, keepingJourneyFocus, refreshJourney } from './journey';
 import { renderMetrics } from './metrics-panel';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const NODE = { width: 190, height: 40, columnGap: 30, rowGap: 34, margin: 12 };
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`#${id} is missing from the page`);
-  return element as T;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
 
 const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleTimeString() : '');
 

@@ -4,31 +4,12 @@
  * and a bar placing it in the whole journey. Plain DOM and SVG; order data only ever as textContent.
  */
 import type { Journey, JourneyEvent } from '../local/journey';
+import { byId, element, svg } from './dom';
 
-const SVG = 'http://www.w3.org/2000/svg';
 /** Log lines reach the runtime just after the table changes the feed reports: poll while an order is shown. */
 const REFRESH_MS = 1000;
 /** The narrowest bar, in percent of the lane, so an instant still shows. */
 const MIN_BAR_PERCENT = 0.6;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
-
-function byId(id: string): HTMLElement {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`#${id} is missing from the page`);
-  return found;
-}
 
 /** The order whose journey is shown, and the last journey drawn (to redraw only on a change). */
 let chosen: string | undefined;

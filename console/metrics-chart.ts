@@ -3,16 +3,9 @@
  * TimeToFulfilled in each second, over the feed's window. Plain SVG polylines, redrawn as the window slides.
  */
 import type { SecondPoint, ThroughputSeries } from '../local/metric-series';
+import { svg } from './dom';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const VIEW = { width: 600, height: 150, left: 48, right: 8, top: 10, bottom: 22 };
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** A round top for the y axis (1, 2, 5, 10, 20, 50…) at or above the largest value. */
 export function niceMax(value: number): number {

@@ -4,6 +4,7 @@
  */
 import type { BusinessMetricsFrame, MetricCounts } from '../local/business-metrics';
 import { METRICS, type MetricDefinition } from '../topology/metrics';
+import { byId } from './dom';
 import { latencyChart, throughputChart } from './metrics-chart';
 
 const COUNTERS: readonly { readonly metric: MetricDefinition; readonly label: string; readonly tone?: 'good' | 'bad' }[] = [
@@ -36,7 +37,7 @@ function breakdown(counts: MetricCounts | undefined, metric: MetricDefinition): 
 
 /** Builds the counters once: each a tile whose count the feed updates. */
 function tiles(): HTMLElement {
-  const list = document.getElementById('metric-tiles')!;
+  const list = byId('metric-tiles');
   if (list.childElementCount > 0) return list;
   for (const { metric, label, tone } of COUNTERS) {
     const tile = document.createElement('li');
@@ -82,7 +83,7 @@ function renderCounters(frame: BusinessMetricsFrame): void {
   completion.querySelector('.sub')!.textContent = `p99 ${ms(p99)} · ${count} fulfilled`;
   const failed = frame.timeToFailed;
   if (failed.count > 0) timeToFailedLine(completion).textContent = `to failed p50 ${ms(failed.p50)} · p99 ${ms(failed.p99)} · ${failed.count} failed`;
-  const note = document.getElementById('metrics-note')!;
+  const note = byId('metrics-note');
   note.textContent =
     frame.malformedLines === 0
       ? `${frame.emfLines} EMF lines read, none malformed.`
@@ -94,8 +95,8 @@ function renderCharts(): void {
   if (!latest) return;
   // The page and the runtime share this machine's clock (the console is served from localhost).
   const nowSecond = Math.floor(Date.now() / 1000);
-  document.getElementById('throughput-chart')!.replaceChildren(throughputChart(latest.series, nowSecond));
-  document.getElementById('latency-chart')!.replaceChildren(latencyChart(latest.series, nowSecond));
+  byId('throughput-chart').replaceChildren(throughputChart(latest.series, nowSecond));
+  byId('latency-chart').replaceChildren(latencyChart(latest.series, nowSecond));
 }
 
 let sliding: number | undefined;

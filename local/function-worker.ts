@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FunctionWorkerData, InvocationReply, InvocationRequest, SerializedError } from './function-protocol';
+import { createLambdaContext } from './lambda-context';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -17,26 +18,6 @@ const { bundle, functionName, functionArn, memoryMb } = workerData as FunctionWo
 function serialize(error: unknown): SerializedError {
   const { name = 'Error', message = String(error), stack = '' } = (error ?? {}) as Error;
   return { name, message, stack };
-}
-
-function createContext(deadline: number, requestId: string): Context {
-  const notSupported = () => {
-    throw new Error('callback-style completion is not supported');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn,
-    memoryLimitInMB: String(memoryMb),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: notSupported,
-    fail: notSupported,
-    succeed: notSupported,
-  };
 }
 
 let handler: Handler;
@@ -50,7 +31,15 @@ try {
 
 async function invoke({ id, event, deadline }: InvocationRequest): Promise<void> {
   try {
-    const result = await handler(event, createContext(deadline, randomUUID()));
+    const context = createLambdaContext({
+      functionName,
+      functionArn,
+      memoryMb,
+      requestId: randomUUID(),
+      logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local',
+      remainingMs: () => Math.max(0, deadline - Date.now()),
+    });
+    const result = await handler(event, context);
     port.postMessage({ type: 'result', id, result } satisfies InvocationReply);
   } catch (error) {
     port.postMessage({ type: 'error', id, error: serialize(error) } satisfies InvocationReply);

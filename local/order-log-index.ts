@@ -48,7 +48,8 @@ const number = (value: unknown) => (typeof value === 'number' && Number.isFinite
  * and which `dofs submit --wait` repeats many times.
  */
 export function parseOrderLogLine(functionKey: string, line: string): { orderId: string; entry: OrderLogEntry } | undefined {
-  if (!line.startsWith('{')) return undefined;
+  // Every function's every line passes here: parse only those that can name an order (EMF lines do not).
+  if (!line.startsWith('{') || !line.includes('"order_id"')) return undefined;
   let fields: Record<string, unknown>;
   try {
     fields = JSON.parse(line) as Record<string, unknown>;

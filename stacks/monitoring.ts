@@ -1,27 +1,18 @@
-import type { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
 import { resourceName } from '../topology/names';
 import { businessAlarms } from './business-alarms';
 import { dashboardBody } from './dashboard-body';
-import type { DofsFunction } from './function';
-import { serviceAlarms } from './service-alarms';
+import { serviceAlarms, type ServiceAlarmOptions } from './service-alarms';
 
-export interface MonitoringOptions {
+/** What the service alarms watch (the resources and the queue-age threshold), and where and to whom. */
+export interface MonitoringOptions extends Omit<ServiceAlarmOptions, 'prefix'> {
   readonly environment: string;
   readonly region: string;
   readonly alarmEmail?: string | undefined;
-  readonly api: Apigatewayv2Api;
-  readonly functions: readonly DofsFunction[];
-  readonly stateMachine: SfnStateMachine;
-  readonly orderQueue: SqsQueue;
-  readonly orderDlq: SqsQueue;
-  readonly oldestMessageAgeSeconds: number;
 }
 
 /**

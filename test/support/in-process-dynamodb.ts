@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { createDocumentClient } from '../../lambdas/shared/clients/dynamodb';
+import { FailedOrderRepository, OrderRepository } from '../../lambdas/shared/order-repository';
 import { createTableInput } from '../../local/resources';
 import { FAILED_ORDERS_TABLE, ORDERS_TABLE, type TableDefinition } from '../../topology/tables';
 
@@ -16,6 +17,8 @@ export interface InProcessDynamoDb {
   readonly db: DynamoDBDocumentClient;
   /** A fresh orders and failed_orders table, as topology/tables declares them (the stack's tables). */
   newTables(): Promise<{ ordersTable: string; failedOrdersTable: string }>;
+  /** Fresh tables (newTables) and the repositories the handlers use over them. */
+  newRepositories(): Promise<{ orders: OrderRepository; failedOrders: FailedOrderRepository; ordersTable: string; failedOrdersTable: string }>;
   close(): Promise<void>;
 }
 
@@ -36,14 +39,20 @@ export async function startDynamoDb(): Promise<InProcessDynamoDb> {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   let tables = 0;
+  const db = createDocumentClient(client);
+  const newTables = async () => {
+    tables += 1;
+    const ordersTable = `t${tables}-${ORDERS_TABLE.baseName}`;
+    const failedOrdersTable = `t${tables}-${FAILED_ORDERS_TABLE.baseName}`;
+    await Promise.all([createTable(client, ordersTable, ORDERS_TABLE), createTable(client, failedOrdersTable, FAILED_ORDERS_TABLE)]);
+    return { ordersTable, failedOrdersTable };
+  };
   return {
-    db: createDocumentClient(client),
-    newTables: async () => {
-      tables += 1;
-      const ordersTable = `t${tables}-${ORDERS_TABLE.baseName}`;
-      const failedOrdersTable = `t${tables}-${FAILED_ORDERS_TABLE.baseName}`;
-      await Promise.all([createTable(client, ordersTable, ORDERS_TABLE), createTable(client, failedOrdersTable, FAILED_ORDERS_TABLE)]);
-      return { ordersTable, failedOrdersTable };
+    db,
+    newTables,
+    newRepositories: async () => {
+      const names = await newTables();
+      return { ...names, orders: new OrderRepository(db, names.ordersTable), failedOrders: new FailedOrderRepository(db, names.failedOrdersTable) };
     },
     close: async () => {
       client.destroy();
@@ -82,6 +91,7 @@ export function useInProcessDynamoDb(): InProcessDynamoDb {
       return started().db;
     },
     newTables: () => started().newTables(),
+    newRepositories: () => started().newRepositories(),
     close: () => started().close(),
   };
 }

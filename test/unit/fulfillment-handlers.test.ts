@@ -24,10 +24,7 @@ describe('fulfill_order and dlq_handler (in-process dynalite)', () => {
   let orders: OrderRepository;
   let failedOrders: FailedOrderRepository;
   beforeEach(async () => {
-    const tables = await dynamo.newTables();
-    ordersTable = tables.ordersTable;
-    orders = new OrderRepository(dynamo.db, ordersTable);
-    failedOrders = new FailedOrderRepository(dynamo.db, tables.failedOrdersTable);
+    ({ ordersTable, orders, failedOrders } = await dynamo.newRepositories());
   });
 
   describe('fulfill_order', () => {

@@ -30,9 +30,7 @@ describe('fulfill_order and dlq_handler: business metrics and log lines (in-proc
   let orders: OrderRepository;
   let failedOrders: FailedOrderRepository;
   beforeEach(async () => {
-    ({ ordersTable, failedOrdersTable } = await dynamo.newTables());
-    orders = new OrderRepository(dynamo.db, ordersTable);
-    failedOrders = new FailedOrderRepository(dynamo.db, failedOrdersTable);
+    ({ ordersTable, failedOrdersTable, orders, failedOrders } = await dynamo.newRepositories());
   });
 
   describe('fulfill_order', () => {

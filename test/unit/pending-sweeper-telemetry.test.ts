@@ -39,9 +39,7 @@ describe('pending_sweeper: business metrics and log lines (in-process dynalite)'
   let orders: OrderRepository;
   let failedOrders: FailedOrderRepository;
   beforeEach(async () => {
-    const { ordersTable, failedOrdersTable } = await dynamo.newTables();
-    orders = new OrderRepository(dynamo.db, ordersTable);
-    failedOrders = new FailedOrderRepository(dynamo.db, failedOrdersTable);
+    ({ orders, failedOrders } = await dynamo.newRepositories());
   });
 
   const sweeper = (sqs: Pick<SQSClient, 'send'>) => {

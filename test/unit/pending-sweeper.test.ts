@@ -49,9 +49,7 @@ describe('pending_sweeper (in-process dynalite, a fake order_queue)', () => {
   let orders: OrderRepository;
   let failedOrders: FailedOrderRepository;
   beforeEach(async () => {
-    const { ordersTable, failedOrdersTable } = await dynamo.newTables();
-    orders = new OrderRepository(dynamo.db, ordersTable);
-    failedOrders = new FailedOrderRepository(dynamo.db, failedOrdersTable);
+    ({ orders, failedOrders } = await dynamo.newRepositories());
   });
 
   const sweeper = (queue: ReturnType<typeof fakeQueue>) => {
